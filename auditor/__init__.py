@@ -1,0 +1,34 @@
+"""auditor: audit a trained model for performance, explanations and fairness.
+
+>>> from auditor import Auditor
+>>> result = Auditor(model, X, y, sensitive_features=["sex"]).run()  # doctest: +SKIP
+>>> result.save("audit.html")                                        # doctest: +SKIP
+"""
+
+from auditor._version import __version__
+from auditor.auditor import Auditor
+from auditor.policy import rejudge
+from auditor.results import (
+    AuditResult,
+    Estimate,
+    Finding,
+    PerformancePolicy,
+    Policy,
+    PolicyError,
+    Status,
+)
+from auditor.sections import PerformanceSection
+
+__all__ = [
+    "__version__",
+    "Auditor",
+    "AuditResult",
+    "Estimate",
+    "Finding",
+    "PerformancePolicy",
+    "PerformanceSection",
+    "Policy",
+    "PolicyError",
+    "Status",
+    "rejudge",
+]

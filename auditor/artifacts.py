@@ -1,0 +1,65 @@
+"""Large intermediate results that sections share through the context.
+
+These are not part of the JSON result (they hold a value per row); they live in
+the context's memo so that a later section reuses them instead of recomputing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["ShapValues", "SHAP_VALUES"]
+
+#: Memo key of the :class:`ShapValues` the SHAP section computes. A later section
+#: (fairness' "SHAP by group") reads it with ``ctx.has(SHAP_VALUES)`` /
+#: ``ctx.memo(SHAP_VALUES, ...)``; it does not trigger a SHAP computation itself.
+SHAP_VALUES = "shap_values"
+
+
+@dataclass(frozen=True, eq=False)
+class ShapValues:
+    """Per-row SHAP contributions, folded to raw columns.
+
+    Attributes
+    ----------
+    values : numpy.ndarray of shape (n_explained, n_features, n_outputs)
+        Contributions per explained row, raw feature (one-hot children summed into
+        their parent) and model output. Always 3-D, whatever the shap version.
+    base_values : numpy.ndarray of shape (n_explained, n_outputs)
+        The expected value each row's contributions add to.
+    feature_names : tuple of str
+        The raw columns (or joint groups such as ``"a + b"``) of axis 1.
+    rows : numpy.ndarray of shape (n_explained,)
+        Positions of the explained rows among the audited rows (all rows for
+        TreeSHAP; a stratified sample for model-agnostic explainers).
+    output_names : tuple of str
+        What each output is, e.g. the positive class, or each class.
+    output_space : str
+        ``"log-odds"``, ``"probability"``, ``"margin"`` or ``"raw"``.
+    method : str
+        The explainer used, e.g. ``"TreeExplainer"``.
+    transformed_values : numpy.ndarray or None
+        The same contributions per transformed column (before folding), when a
+        pipeline's preprocessor produced them.
+    transformed_feature_names : tuple of str
+    """
+
+    values: np.ndarray
+    base_values: np.ndarray
+    feature_names: tuple[str, ...]
+    rows: np.ndarray
+    output_names: tuple[str, ...]
+    output_space: str
+    method: str
+    transformed_values: np.ndarray | None = None
+    transformed_feature_names: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.values.ndim != 3:
+            raise ValueError(f"Expected SHAP values of shape (rows, features, outputs). Got {self.values.shape}.")
+        if self.values.shape[1] != len(self.feature_names):
+            raise ValueError("Expected one feature name per SHAP column.")
+        if self.values.shape[0] != len(self.rows):
+            raise ValueError("Expected one row position per explained row.")

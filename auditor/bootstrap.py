@@ -1,0 +1,123 @@
+"""Seeded, vectorised bootstrap.
+
+A resample is represented by how many times it draws each row, so a metric over
+``B`` resamples is one matrix product with a ``(B, n_rows)`` count matrix instead of
+``B`` Python calls. Chunks bound the memory of that matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["resample_counts", "Interval", "percentile_interval", "bootstrap"]
+
+#: Largest count matrix held at once (cells); 2**23 float64 cells are 64 MiB.
+MAX_CELLS = 1 << 23
+
+
+def resample_counts(
+    n_rows: int,
+    n_resamples: int,
+    rng: np.random.Generator,
+    *,
+    strata: np.ndarray | None = None,
+    max_cells: int = MAX_CELLS,
+) -> Iterator[np.ndarray]:
+    """Yield ``(b, n_rows)`` arrays of how often each resample draws each row.
+
+    Parameters
+    ----------
+    n_rows : int
+    n_resamples : int
+        Total number of resamples over all chunks.
+    rng : numpy.random.Generator
+    strata : array of shape (n_rows,), optional
+        Group codes; each resample then draws within every group as many rows as
+        the group has, so group sizes are fixed (a stratified bootstrap).
+    max_cells : int
+        Bound on ``b * n_rows`` per chunk. The chunking depends only on
+        ``n_rows`` and ``max_cells``, so results are reproducible.
+    """
+    if n_resamples <= 0 or n_rows == 0:
+        return
+    if strata is None:
+        groups = [np.arange(n_rows)]
+    else:
+        _, inverse = np.unique(strata, return_inverse=True)
+        order = np.argsort(inverse, kind="stable")
+        bounds = np.flatnonzero(np.diff(inverse[order])) + 1
+        groups = np.split(order, bounds)
+    chunk = max(1, min(n_resamples, max_cells // n_rows))
+    done = 0
+    while done < n_resamples:
+        b = min(chunk, n_resamples - done)
+        offsets = (np.arange(b, dtype=np.int64) * n_rows)[:, None]
+        flat = np.concatenate(
+            [(idx[rng.integers(0, len(idx), size=(b, len(idx)))] + offsets).ravel() for idx in groups]
+        )
+        yield np.bincount(flat, minlength=b * n_rows).reshape(b, n_rows).astype(float)
+        done += b
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A percentile bootstrap interval and how many resamples left it undefined."""
+
+    low: float | None
+    high: float | None
+    n_defined: int
+    n_resamples: int
+
+    @property
+    def reason(self) -> str | None:
+        """Plain-language note when some or all resamples were undefined."""
+        undefined = self.n_resamples - self.n_defined
+        if self.n_resamples == 0 or undefined == 0:
+            return None
+        if self.low is None:
+            return (
+                f"no confidence interval: the value is undefined in {undefined} of "
+                f"{self.n_resamples} bootstrap resamples"
+            )
+        return f"interval from the {self.n_defined} of {self.n_resamples} resamples where the value is defined"
+
+
+#: Fewer defined resamples than this share leave the interval undefined: the
+#: remaining ones are a biased subset.
+MIN_DEFINED_SHARE = 0.5
+
+
+def percentile_interval(samples: np.ndarray, confidence_level: float) -> Interval:
+    """Percentile interval of bootstrap replicates, ignoring undefined (NaN) ones."""
+    samples = np.asarray(samples, dtype=float)
+    finite = samples[np.isfinite(samples)]
+    n = len(samples)
+    if n == 0 or len(finite) < max(2, MIN_DEFINED_SHARE * n):
+        return Interval(None, None, len(finite), n)
+    alpha = (1.0 - confidence_level) / 2.0
+    low, high = np.quantile(finite, [alpha, 1.0 - alpha])
+    return Interval(float(low), float(high), len(finite), n)
+
+
+def bootstrap(
+    statistics: Callable[[np.ndarray], dict[str, np.ndarray]],
+    weights: np.ndarray,
+    n_resamples: int,
+    rng: np.random.Generator,
+    *,
+    strata: np.ndarray | None = None,
+) -> dict[str, np.ndarray]:
+    """Replicates of several statistics over the same resamples.
+
+    ``statistics`` maps a ``(b, n_rows)`` weight matrix to a dict of ``(b,)`` arrays
+    (NaN where undefined); it receives resample counts multiplied by ``weights``.
+    Computing all statistics in one call lets them share intermediate sums.
+    """
+    out: dict[str, list[np.ndarray]] = {}
+    for counts in resample_counts(len(weights), n_resamples, rng, strata=strata):
+        for key, values in statistics(counts * weights).items():
+            out.setdefault(key, []).append(np.asarray(values, dtype=float))
+    return {k: np.concatenate(v) for k, v in out.items()}

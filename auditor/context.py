@@ -1,0 +1,239 @@
+"""The shared context every section reads: validated data, the model adapter and
+everything computed from them once (predictions, scores, transformed matrix, and
+any artefact a later section reuses, such as SHAP values)."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import numpy as np
+import pandas as pd
+
+from auditor.data import AuditData
+from auditor.model import ModelAdapter, Task, _same_label
+from auditor.results import Policy, RecordedWarning
+
+__all__ = ["AuditContext", "Predictions", "SkipSection", "stable_seed"]
+
+T = TypeVar("T")
+
+
+class SkipSection(Exception):
+    """Raised by a section that does not apply (recorded as skipped with the reason)."""
+
+
+def stable_seed(random_state: int, key: str) -> list[int]:
+    """Seed material for the random stream of one step of the audit.
+
+    Each step gets its own stream derived from ``(random_state, key)``, so the
+    numbers one section draws do not depend on which other sections ran, or in
+    which order. ``hash()`` is salted per process, so a digest is used instead.
+    """
+    digest = hashlib.sha256(key.encode("utf-8")).digest()
+    return [int(random_state), int.from_bytes(digest[:8], "little")]
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """The model's outputs on the audited rows, computed once.
+
+    Attributes
+    ----------
+    y_pred : numpy.ndarray
+        Predicted labels (classification) or values (regression).
+    proba : numpy.ndarray or None
+        ``(n_rows, n_classes)`` probabilities, columns in ``classes`` order.
+    decision : numpy.ndarray or None
+        Decision scores when the model has no probabilities: ``(n_rows,)`` for a
+        binary task (higher means the model's ``classes[1]``), else
+        ``(n_rows, n_classes)``.
+    """
+
+    y_pred: np.ndarray
+    proba: np.ndarray | None = None
+    decision: np.ndarray | None = None
+
+
+class AuditContext:
+    """Validated inputs and shared computations for one audit.
+
+    Sections read from the context and never modify its arrays. Expensive
+    intermediate results are shared through :meth:`memo`, so they are computed once
+    whichever section asks first.
+    """
+
+    def __init__(
+        self,
+        *,
+        data: AuditData,
+        model: ModelAdapter | None,
+        predictions: Predictions,
+        task: Task,
+        classes: np.ndarray | None,
+        pos_label: Any,
+        random_state: int,
+        policy: Policy,
+        n_bootstrap: int,
+        n_jobs: int | None = None,
+    ) -> None:
+        self.data = data
+        self.model = model
+        self.predictions = predictions
+        self.task = task
+        self.classes = classes
+        self.pos_label = pos_label
+        self.random_state = random_state
+        self.policy = policy
+        self.n_bootstrap = n_bootstrap
+        self.n_jobs = n_jobs
+        self._memo: dict[str, Any] = {}
+        self._lock = threading.RLock()
+        self.warnings: list[RecordedWarning] = []
+        self._encode_labels()
+
+    # -- plain accessors ---------------------------------------------------------
+    @property
+    def n_rows(self) -> int:
+        return self.data.n_rows
+
+    @property
+    def X(self) -> pd.DataFrame | None:
+        return self.data.X
+
+    @property
+    def y_true(self) -> np.ndarray:
+        return self.data.y_true
+
+    @property
+    def y_pred(self) -> np.ndarray:
+        return self.predictions.y_pred
+
+    @property
+    def sensitive_features(self) -> pd.DataFrame:
+        return self.data.sensitive_features
+
+    @property
+    def sample_weight(self) -> np.ndarray | None:
+        return self.data.sample_weight
+
+    @property
+    def weights(self) -> np.ndarray:
+        """Sample weights, or ones: the weight of every row in weighted sums."""
+        w = self.data.sample_weight
+        return np.ones(self.n_rows) if w is None else w
+
+    @property
+    def is_classification(self) -> bool:
+        return self.task in ("binary", "multiclass")
+
+    # -- label encodings (classification) -----------------------------------------
+    def _encode_labels(self) -> None:
+        self.labels: tuple[Any, ...] = ()
+        self.y_true_code: np.ndarray | None = None
+        self.y_pred_code: np.ndarray | None = None
+        if not self.is_classification:
+            return
+        labels = list(self.classes)
+        # labels of y the model never predicts still count as rows of the
+        # confusion matrix
+        for v in pd.unique(pd.Series(self.y_true, dtype=object)):
+            if not any(_same_label(v, c) for c in labels):
+                labels.append(v)
+        self.labels = tuple(labels)
+        self.y_true_code = _encode(self.y_true, labels, "y")
+        self.y_pred_code = _encode(self.y_pred, labels, "the model's predictions")
+
+    @property
+    def pos_index(self) -> int | None:
+        if self.task != "binary":
+            return None
+        return next(i for i, c in enumerate(self.labels) if _same_label(c, self.pos_label))
+
+    @property
+    def y_true_pos(self) -> np.ndarray:
+        """Binary task: whether each row's true label is the positive class."""
+        return self.y_true_code == self.pos_index
+
+    @property
+    def y_pred_pos(self) -> np.ndarray:
+        return self.y_pred_code == self.pos_index
+
+    @property
+    def score_kind(self) -> str:
+        if self.predictions.proba is not None:
+            return "probability"
+        if self.predictions.decision is not None:
+            return "decision"
+        return "none"
+
+    @property
+    def y_score(self) -> np.ndarray | None:
+        """Binary: a score where higher means the positive class; multiclass: the
+        ``(n_rows, n_classes)`` probabilities or decision scores; else ``None``."""
+        p = self.predictions
+        if self.task == "binary":
+            if p.proba is not None:
+                return p.proba[:, self.pos_index]
+            if p.decision is not None:
+                # decision_function scores classes[1]; flip it when the positive
+                # class is classes[0]
+                return p.decision if self.pos_index == 1 else -p.decision
+            return None
+        if self.task == "multiclass":
+            return p.proba if p.proba is not None else p.decision
+        return None
+
+    # -- shared computations ------------------------------------------------------
+    def rng(self, key: str) -> np.random.Generator:
+        """A random generator for the step named ``key`` (see :func:`stable_seed`)."""
+        return np.random.default_rng(stable_seed(self.random_state, key))
+
+    def seed(self, key: str) -> int:
+        """An integer seed for libraries that take one (scikit-learn, LIME)."""
+        return int(np.random.SeedSequence(stable_seed(self.random_state, key)).generate_state(1)[0])
+
+    def memo(self, key: str, factory: Callable[[], T]) -> T:
+        """Return the artefact ``key``, computing it with ``factory`` the first time."""
+        with self._lock:
+            if key not in self._memo:
+                self._memo[key] = factory()
+            return self._memo[key]
+
+    def has(self, key: str) -> bool:
+        return key in self._memo
+
+    @property
+    def X_model(self) -> Any:
+        """The model's input: its columns of X, in its order."""
+        if self.model is None or self.X is None:
+            raise SkipSection("needs the model and X; this audit was built from predictions only")
+        return self.memo("X_model", lambda: self.model.model_input(self.X))
+
+    @property
+    def transformed(self) -> Any:
+        """The design matrix the final estimator sees (a pipeline's preprocessor output)."""
+        return self.memo("transformed", lambda: self.model.transform(self.X_model))
+
+    def warn(self, source: str, message: str) -> None:
+        """Record something the report's reader should know."""
+        w = RecordedWarning(source=source, message=message)
+        if w not in self.warnings:
+            self.warnings.append(w)
+
+
+def _encode(values: np.ndarray, labels: list[Any], what: str) -> np.ndarray:
+    # Object-dtype hashing compares labels by value (1 == 1.0 == True) but never
+    # matches a string to a number, the same rule as ``_same_label``.
+    index = pd.Index([lab.item() if hasattr(lab, "item") else lab for lab in labels], dtype=object)
+    arr = np.asarray(values)
+    # astype(object) yields Python scalars; only an object array may hold numpy ones
+    plain = pd.Series(arr.astype(object) if arr.dtype != object else [v.item() if hasattr(v, "item") else v for v in arr], dtype=object)
+    codes = index.get_indexer(plain.to_numpy())
+    if (codes < 0).any():
+        bad = pd.unique(plain[codes < 0])[:5]
+        raise ValueError(f"Expected {what} to use the labels {list(labels)!r}. Got {list(bad)!r}.")
+    return codes.astype(np.int64)

@@ -1,0 +1,386 @@
+"""A thin adapter over a fitted model: what it is, what it takes, what it returns.
+
+The adapter answers the questions every section asks of a model (task, classes,
+positive class, which columns it takes, how to get scores, the pipeline's
+preprocessor and final estimator) once, so sections never guess. It never fits or
+modifies the model.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from auditor.lineage import column_lineage
+
+__all__ = ["ModelAdapter", "Task", "ResponseMethod", "resolve_pos_label", "describe_model"]
+
+Task = Literal["binary", "multiclass", "regression"]
+ResponseMethod = Literal["predict_proba", "decision_function"]
+_TASKS = ("auto", "binary", "multiclass", "regression")
+
+
+def describe_model(estimator: Any) -> str:
+    """A one-line description: the pipeline's steps, or the estimator's class."""
+    from sklearn.pipeline import Pipeline
+
+    if isinstance(estimator, Pipeline):
+        return " → ".join(
+            type(step).__name__ if not isinstance(step, str) else step for _, step in estimator.steps
+        )
+    return type(estimator).__name__
+
+
+def _final_estimator(estimator: Any) -> Any:
+    from sklearn.pipeline import Pipeline
+
+    while isinstance(estimator, Pipeline):
+        estimator = estimator.steps[-1][1]
+    return estimator
+
+
+def _check_fitted(estimator: Any) -> None:
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+
+    try:
+        check_is_fitted(estimator)
+    except NotFittedError as exc:
+        raise NotFittedError(
+            f"Expected a fitted model. Got an unfitted {type(estimator).__name__}; "
+            "call model.fit(...) before auditing it."
+        ) from exc
+    except TypeError:
+        # Not a scikit-learn estimator (no fit method): we cannot check, and its
+        # own predict will say if it is unusable.
+        pass
+
+
+def resolve_pos_label(classes: np.ndarray, pos_label: Any) -> tuple[Any, str | None]:
+    """Return the positive class of a binary task and, if it was guessed, a warning.
+
+    The class is looked up in ``classes`` by value, never assumed to be column 1.
+    Without ``pos_label``, labels {0, 1}, {-1, 1} and {False, True} resolve to 1 /
+    True; any other pair resolves to the last of ``classes`` (scikit-learn's
+    convention) with a warning asking for an explicit ``pos_label``.
+    """
+    values = list(classes)
+    if pos_label is not None:
+        matches = [c for c in values if _same_label(c, pos_label)]
+        if not matches:
+            raise ValueError(
+                f"Expected pos_label to be one of the model's classes {values!r}. Got {pos_label!r} instead."
+            )
+        return matches[0], None
+    as_set = {_plain(c) for c in values}
+    if as_set in ({0, 1}, {-1, 1}):
+        return next(c for c in values if _plain(c) == 1), None
+    chosen = values[-1]
+    return chosen, (
+        f"pos_label was not given; the positive class is {chosen!r}, the last of the model's "
+        f"classes {values!r}. Pass pos_label=... if another class is the favourable outcome."
+    )
+
+
+def _plain(label: Any) -> Any:
+    return label.item() if hasattr(label, "item") else label
+
+
+def _same_label(a: Any, b: Any) -> bool:
+    a, b = _plain(a), _plain(b)
+    if isinstance(a, str) or isinstance(b, str):
+        return isinstance(a, str) and isinstance(b, str) and a == b
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - incomparable labels are simply different
+        return False
+
+
+@dataclass
+class ModelAdapter:
+    """What the audit needs to know about a fitted model.
+
+    Build it with :meth:`from_estimator`; the attributes are then fixed.
+
+    Attributes
+    ----------
+    estimator : object
+        The user's model, never modified.
+    task : {"binary", "multiclass", "regression"}
+    classes : numpy.ndarray or None
+        ``classes_`` of a classifier, in the model's order.
+    pos_label : object or None
+        The positive class of a binary task.
+    feature_names : tuple of str
+        The columns of X the model takes, in the order it was trained on.
+    pass_frame : bool
+        Whether the model is called with a DataFrame (it knows column names) or a
+        numpy array.
+    response_method : {"predict_proba", "decision_function"} or None
+    """
+
+    estimator: Any
+    task: Task
+    classes: np.ndarray | None
+    pos_label: Any
+    feature_names: tuple[str, ...]
+    pass_frame: bool
+    response_method: ResponseMethod | None
+    warnings: list[str] = field(default_factory=list)
+
+    # -- construction -------------------------------------------------------------
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator: Any,
+        X: pd.DataFrame,
+        y_true: np.ndarray,
+        *,
+        task: str = "auto",
+        pos_label: Any = None,
+        grouping_only: tuple[str, ...] = (),
+    ) -> ModelAdapter:
+        """Inspect ``estimator`` against validated data.
+
+        Parameters
+        ----------
+        estimator : fitted estimator
+        X : pandas.DataFrame
+            Validated features (every column the caller passed).
+        y_true : numpy.ndarray
+        task : {"auto", "binary", "multiclass", "regression"}
+        pos_label : object, optional
+        grouping_only : tuple of str
+            Columns of X named as sensitive features; when the model does not state
+            its columns, these are assumed not to be model inputs if that makes the
+            column count match.
+
+        Raises
+        ------
+        TypeError
+            If the model has no ``predict``.
+        sklearn.exceptions.NotFittedError
+            If the model is not fitted.
+        ValueError
+            If X lacks a column the model was trained on, the task or ``pos_label``
+            contradict the model, or ``y`` does not fit the model's classes.
+        """
+        if task not in _TASKS:
+            raise ValueError(f"Expected task to be one of {_TASKS}. Got {task!r} instead.")
+        if not callable(getattr(estimator, "predict", None)):
+            raise TypeError(
+                f"Expected model to have a predict method. Got {type(estimator).__name__} instead."
+            )
+        _check_fitted(estimator)
+        warnings: list[str] = []
+        feature_names, pass_frame = _model_columns(estimator, X, grouping_only, warnings)
+        resolved_task, classes = _resolve_task(estimator, y_true, task)
+        pos = None
+        if resolved_task == "binary":
+            pos, warning = resolve_pos_label(classes, pos_label)
+            if warning:
+                warnings.append(warning)
+        elif pos_label is not None:
+            warnings.append(f"pos_label={pos_label!r} is ignored: the task is {resolved_task}.")
+        if classes is not None:
+            _check_labels(y_true, classes, warnings)
+        method: ResponseMethod | None = None
+        if resolved_task != "regression":
+            if hasattr(estimator, "predict_proba"):
+                method = "predict_proba"
+            elif hasattr(estimator, "decision_function"):
+                method = "decision_function"
+            else:
+                warnings.append(
+                    "The model has neither predict_proba nor decision_function: metrics that need "
+                    "scores (ROC AUC, log loss, calibration) are not available."
+                )
+        return cls(
+            estimator=estimator,
+            task=resolved_task,
+            classes=classes,
+            pos_label=pos,
+            feature_names=feature_names,
+            pass_frame=pass_frame,
+            response_method=method,
+            warnings=warnings,
+        )
+
+    # -- calling the model ----------------------------------------------------------
+    def model_input(self, X: pd.DataFrame) -> pd.DataFrame | np.ndarray:
+        """The slice of validated ``X`` the model takes, in the model's order."""
+        frame = X[list(self.feature_names)]
+        return frame if self.pass_frame else frame.to_numpy()
+
+    def predict(self, X_model: Any) -> np.ndarray:
+        y_pred = np.asarray(self.estimator.predict(X_model))
+        if y_pred.ndim == 2 and y_pred.shape[1] == 1:
+            y_pred = y_pred[:, 0]
+        if y_pred.ndim != 1:
+            raise ValueError(f"Expected model.predict to return one value per row. Got shape {y_pred.shape}.")
+        return y_pred
+
+    def predict_proba(self, X_model: Any) -> np.ndarray:
+        proba = np.asarray(self.estimator.predict_proba(X_model), dtype=float)
+        k = len(self.classes)
+        if proba.ndim != 2 or proba.shape[1] != k:
+            raise ValueError(f"Expected model.predict_proba to return {k} columns. Got shape {proba.shape}.")
+        return proba
+
+    def decision_function(self, X_model: Any) -> np.ndarray:
+        return np.asarray(self.estimator.decision_function(X_model), dtype=float)
+
+    # -- structure --------------------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return type(self.final_estimator).__name__
+
+    @property
+    def description(self) -> str:
+        return describe_model(self.estimator)
+
+    @property
+    def is_pipeline(self) -> bool:
+        from sklearn.pipeline import Pipeline
+
+        return isinstance(self.estimator, Pipeline) and len(self.estimator.steps) > 1
+
+    @property
+    def final_estimator(self) -> Any:
+        return _final_estimator(self.estimator)
+
+    @property
+    def preprocessor(self) -> Any:
+        """Everything before the final estimator, or ``None`` for a bare model."""
+        return self.estimator[:-1] if self.is_pipeline else None
+
+    @property
+    def pos_index(self) -> int | None:
+        """Column of the positive class in ``predict_proba`` output."""
+        if self.pos_label is None:
+            return None
+        return next(i for i, c in enumerate(self.classes) if _same_label(c, self.pos_label))
+
+    def transform(self, X_model: Any) -> Any:
+        """The design matrix the final estimator sees (dense or sparse)."""
+        pre = self.preprocessor
+        return X_model if pre is None else pre.transform(X_model)
+
+    def transformed_feature_names(self, n_outputs: int) -> tuple[str, ...]:
+        pre = self.preprocessor
+        if pre is None:
+            return self.feature_names
+        try:
+            names = [str(n) for n in pre.get_feature_names_out()]
+        except Exception:  # noqa: BLE001 - not every transformer names its outputs
+            names = []
+        if len(names) != n_outputs:
+            names = [f"feature_{i}" for i in range(n_outputs)]
+        return tuple(names)
+
+    def lineage(self, n_outputs: int) -> tuple[tuple[str, ...], ...]:
+        """Raw columns behind each transformed column (see :mod:`auditor.lineage`)."""
+        return column_lineage(self.preprocessor, self.feature_names, n_outputs)
+
+
+def _model_columns(
+    estimator: Any, X: pd.DataFrame, grouping_only: tuple[str, ...], warnings: list[str]
+) -> tuple[tuple[str, ...], bool]:
+    names_in = getattr(estimator, "feature_names_in_", None)
+    if names_in is not None:
+        names = tuple(str(c) for c in names_in)
+        missing = [c for c in names if c not in X.columns]
+        if missing:
+            raise ValueError(
+                f"X is missing column(s) {missing} that the model was trained on. "
+                f"Expected all of {list(names)}."
+            )
+        unused = [c for c in X.columns if c not in names and c not in grouping_only]
+        if unused:
+            warnings.append(f"Column(s) {unused} of X are not used by the model and were ignored.")
+        return names, True
+    n_in = getattr(estimator, "n_features_in_", None)
+    all_cols = tuple(X.columns)
+    without_sensitive = tuple(c for c in all_cols if c not in grouping_only)
+    if n_in is None:
+        # An estimator that states nothing gets the frame as the caller built it.
+        return all_cols, True
+    for candidate in (all_cols, without_sensitive):
+        if len(candidate) == n_in:
+            return candidate, False
+    raise ValueError(
+        f"Expected X to have the {n_in} column(s) the model was trained on. Got {len(all_cols)} "
+        f"({len(without_sensitive)} without the sensitive features); the model does not record "
+        "column names, so pass exactly its columns in training order."
+    )
+
+
+def _resolve_task(estimator: Any, y_true: np.ndarray, task: str) -> tuple[Task, np.ndarray | None]:
+    from sklearn.base import is_classifier, is_regressor
+
+    final = _final_estimator(estimator)
+    classes = getattr(estimator, "classes_", None)
+    if classes is None:
+        classes = getattr(final, "classes_", None)
+    classifier = classes is not None or _safe(is_classifier, estimator) or _safe(is_classifier, final)
+    regressor = not classifier and (_safe(is_regressor, estimator) or _safe(is_regressor, final))
+    if classifier:
+        if classes is None:
+            raise ValueError(
+                f"Expected the classifier {type(final).__name__} to have classes_. Got none; is it fitted?"
+            )
+        classes = np.asarray(classes)
+        if classes.ndim != 1:
+            raise ValueError("Expected a single-output classifier. Got multi-output classes_.")
+        if len(classes) < 2:
+            raise ValueError(f"Expected the model to know at least two classes. Got classes_={list(classes)!r}.")
+        detected: Task = "binary" if len(classes) == 2 else "multiclass"
+        if task == "regression":
+            raise ValueError(f"task='regression' contradicts the model: {type(final).__name__} is a classifier.")
+        if task != "auto" and task != detected:
+            raise ValueError(
+                f"task={task!r} contradicts the model: it has {len(classes)} classes, so the task is {detected!r}."
+            )
+        return detected, classes
+    if regressor:
+        if task not in ("auto", "regression"):
+            raise ValueError(f"task={task!r} contradicts the model: {type(final).__name__} is a regressor.")
+        return "regression", None
+    if task == "regression":
+        return "regression", None
+    if task in ("binary", "multiclass"):
+        classes = np.unique(y_true)
+        return task, classes  # type: ignore[return-value]
+    raise ValueError(
+        f"Could not tell whether {type(final).__name__} is a classifier or a regressor "
+        "(no classes_, no scikit-learn estimator type). Pass task='binary', 'multiclass' or 'regression'."
+    )
+
+
+def _safe(fn, est) -> bool:
+    try:
+        return bool(fn(est))
+    except Exception:  # noqa: BLE001 - third-party estimators may not support tags
+        return False
+
+
+def _check_labels(y_true: np.ndarray, classes: np.ndarray, warnings: list[str]) -> None:
+    present = pd.unique(pd.Series(y_true, dtype=object))
+    known = [v for v in present if any(_same_label(v, c) for c in classes)]
+    if not known:
+        raise ValueError(
+            f"Expected y's labels to be among the model's classes {list(classes)!r}. "
+            f"Got {sorted(map(repr, present))[:10]} instead (check the target's encoding)."
+        )
+    if len(present) < 2:
+        raise ValueError(
+            f"Expected y to contain at least two classes for a classification audit. Got only {list(present)!r}."
+        )
+    unknown = [v for v in present if not any(_same_label(v, c) for c in classes)]
+    if unknown:
+        warnings.append(
+            f"y contains label(s) {unknown!r} that the model never predicts (its classes are {list(classes)!r})."
+        )

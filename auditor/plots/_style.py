@@ -1,0 +1,48 @@
+"""Shared look of every figure: a colour-blind-safe palette and axes without pyplot.
+
+Figures are built on ``matplotlib.figure.Figure`` directly, never through pyplot,
+so plotting leaves no global state behind and works under any backend.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import matplotlib as mpl
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = ["PALETTE", "STATUS_COLOURS", "new_axes", "style"]
+
+#: Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
+PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
+
+STATUS_COLOURS = {"PASS": "#009E73", "WARN": "#E69F00", "INCONCLUSIVE": "#56B4E9", "FAIL": "#D55E00"}
+
+_RC = {
+    "font.size": 9,
+    "axes.titlesize": 10,
+    "axes.labelsize": 9,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.prop_cycle": mpl.cycler(color=PALETTE),
+    "figure.dpi": 100,
+    "svg.fonttype": "none",
+    # fixed ids make the SVG, and so the report, byte-for-byte reproducible
+    "svg.hashsalt": "auditor",
+}
+
+
+@contextmanager
+def style():
+    with mpl.rc_context(_RC):
+        yield
+
+
+def new_axes(ax: Axes | None, figsize: tuple[float, float] = (5.6, 3.6)) -> Axes:
+    """Return ``ax``, or the axes of a new pyplot-free figure."""
+    if ax is not None:
+        return ax
+    with style():
+        fig = Figure(figsize=figsize, layout="constrained")
+        return fig.add_subplot()

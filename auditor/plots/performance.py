@@ -1,0 +1,108 @@
+"""Figures of the performance section, drawn from its result alone."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from auditor.plots._style import PALETTE, new_axes, style
+from auditor.results import PerformanceResult
+
+__all__ = ["plot_roc_curve", "plot_calibration", "plot_confusion_matrix", "plot_residuals", "plot_residual_histogram"]
+
+
+def plot_roc_curve(result: PerformanceResult, *, ax: Axes | None = None) -> Axes:
+    """ROC curve(s): true positive rate against false positive rate."""
+    ax = new_axes(ax, (4.2, 3.8))
+    with style():
+        for i, curve in enumerate(result.roc_curves):
+            auc = "" if curve.auc is None else f" (AUC {curve.auc:.3f})"
+            ax.plot(curve.fpr, curve.tpr, color=PALETTE[i % len(PALETTE)], lw=1.6, label=f"{curve.label}{auc}")
+        ax.plot([0, 1], [0, 1], ls="--", lw=1, color="#777777", label="chance")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.01)
+        ax.set_xlabel("False positive rate")
+        ax.set_ylabel("True positive rate")
+        ax.set_title("ROC curve")
+        ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return ax
+
+
+def plot_calibration(result: PerformanceResult, *, ax: Axes | None = None) -> Axes:
+    """Reliability diagram: observed rate against mean predicted probability per bin,
+    marker area proportional to the bin's weight."""
+    ax = new_axes(ax, (4.2, 3.8))
+    with style():
+        ax.plot([0, 1], [0, 1], ls="--", lw=1, color="#777777", label="perfect calibration")
+        for i, curve in enumerate(result.calibration):
+            w = np.asarray(curve.bin_weight)
+            sizes = 15 + 150 * w / w.max() if len(w) else []
+            colour = PALETTE[i % len(PALETTE)]
+            ax.plot(curve.mean_predicted, curve.fraction_positive, color=colour, lw=1.4, label=curve.label)
+            ax.scatter(curve.mean_predicted, curve.fraction_positive, s=sizes, color=colour, zorder=3)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_xlabel("Mean predicted probability")
+        ax.set_ylabel("Observed rate")
+        ax.set_title("Calibration")
+        ax.legend(loc="upper left", fontsize=8, frameon=False)
+    return ax
+
+
+def plot_confusion_matrix(result: PerformanceResult, *, ax: Axes | None = None) -> Axes:
+    """Confusion matrix with counts and row shares in each cell."""
+    cm = result.confusion_matrix
+    if cm is None:
+        raise ValueError("Expected a classification result with a confusion matrix. Got none.")
+    counts = np.asarray(cm.counts)
+    k = len(cm.labels)
+    ax = new_axes(ax, (1.6 + 0.7 * k, 1.3 + 0.6 * k))
+    with style():
+        row = counts.sum(axis=1, keepdims=True)
+        share = np.divide(counts, row, out=np.zeros_like(counts), where=row > 0)
+        ax.imshow(share, cmap="Blues", vmin=0, vmax=1)
+        for i in range(k):
+            for j in range(k):
+                text = f"{counts[i, j]:,.0f}\n{100 * share[i, j]:.0f}%"
+                ax.text(j, i, text, ha="center", va="center", fontsize=8,
+                        color="white" if share[i, j] > 0.6 else "black")
+        ax.set_xticks(range(k), cm.labels, rotation=30 if k > 3 else 0)
+        ax.set_yticks(range(k), cm.labels)
+        ax.set_xlabel("Predicted")
+        ax.set_ylabel("True")
+        ax.set_title("Confusion matrix")
+        ax.spines[:].set_visible(False)
+    return ax
+
+
+def plot_residuals(result: PerformanceResult, *, ax: Axes | None = None) -> Axes:
+    """Residual (true − predicted) against prediction, for a seeded sample of rows."""
+    res = result.residuals
+    if res is None:
+        raise ValueError("Expected a regression result with residuals. Got none.")
+    ax = new_axes(ax, (5.2, 3.4))
+    with style():
+        ax.scatter(res.sample_y_pred, res.sample_residual, s=8, alpha=0.5, color=PALETTE[0], linewidths=0)
+        ax.axhline(0, color="#555555", lw=1)
+        ax.set_xlabel("Predicted value")
+        ax.set_ylabel("Residual (true − predicted)")
+        shown = len(res.sample_residual)
+        ax.set_title("Residuals" + ("" if shown == res.n_rows else f" ({shown:,} of {res.n_rows:,} rows)"))
+    return ax
+
+
+def plot_residual_histogram(result: PerformanceResult, *, ax: Axes | None = None) -> Axes:
+    """Distribution of residuals over every row."""
+    res = result.residuals
+    if res is None:
+        raise ValueError("Expected a regression result with residuals. Got none.")
+    ax = new_axes(ax, (5.2, 3.0))
+    with style():
+        edges = np.asarray(res.histogram_edges)
+        ax.bar(edges[:-1], res.histogram_counts, width=np.diff(edges), align="edge", color=PALETTE[0], edgecolor="white", lw=0.5)
+        ax.axvline(0, color="#555555", lw=1)
+        ax.set_xlabel("Residual (true − predicted)")
+        ax.set_ylabel("Rows")
+        ax.set_title("Residual distribution")
+    return ax
+

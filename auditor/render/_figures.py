@@ -1,0 +1,44 @@
+"""Figures as data URIs, so a report is one self-contained file."""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from typing import Literal
+
+from matplotlib.axes import Axes
+
+__all__ = ["Figure", "encode_figure"]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the view model: what the template needs and nothing live."""
+
+    id: str
+    title: str
+    src: str
+    alt: str
+    caption: str
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title, "src": self.src, "alt": self.alt, "caption": self.caption}
+
+
+def encode_figure(ax: Axes, *, fmt: Literal["svg", "png"] = "svg", dpi: int = 110) -> str:
+    """Encode the figure of ``ax`` as a ``data:`` URI.
+
+    SVG (vector, crisp in the PDF) for charts with few marks; PNG for dense scatter
+    plots whose SVG would be large. Metadata that changes from run to run (dates,
+    software strings) is dropped so the same result renders the same bytes.
+    """
+    fig = ax.figure
+    buf = io.BytesIO()
+    if fmt == "svg":
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
+        mime = "image/svg+xml"
+    else:
+        fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+        mime = "image/png"
+    return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -1,0 +1,40 @@
+"""Number formatting for the report, in one place."""
+
+from __future__ import annotations
+
+from auditor.results import Estimate
+
+__all__ = ["fmt_num", "fmt_ci", "fmt_pct", "fmt_count", "status_css"]
+
+
+def fmt_num(x: float | None, digits: int = 3) -> str:
+    if x is None:
+        return "—"
+    if x != 0 and (abs(x) < 10 ** -digits or abs(x) >= 1e6):
+        return f"{x:.{digits - 1}e}"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    if abs(x) >= 100:
+        return f"{x:.1f}"
+    return f"{x:.{digits}f}"
+
+
+def fmt_pct(x: float | None, digits: int = 1) -> str:
+    return "—" if x is None else f"{100 * x:.{digits}f}%"
+
+
+def fmt_count(x: float | None) -> str:
+    if x is None:
+        return "—"
+    return f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
+
+
+def fmt_ci(est: Estimate, digits: int = 3, *, percent: bool = False) -> str:
+    if est.ci_low is None or est.ci_high is None:
+        return ""
+    f = (lambda v: fmt_pct(v)) if percent else (lambda v: fmt_num(v, digits))
+    return f"{f(est.ci_low)} – {f(est.ci_high)}"
+
+
+def status_css(status) -> str:
+    return str(status).lower()

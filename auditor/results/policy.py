@@ -1,0 +1,129 @@
+"""The thresholds an audit is judged against.
+
+The policy is data, recorded in every result so that an archived audit states which
+rules it was held to. Turning a policy and results into findings lives in
+:mod:`auditor.policy`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from dataclasses import dataclass, field
+from os import PathLike
+from typing import Any
+
+from auditor.results._serde import from_jsonable, to_jsonable
+
+__all__ = ["Policy", "PerformancePolicy", "PolicyError"]
+
+
+class PolicyError(ValueError):
+    """A policy file or object is malformed."""
+
+
+@dataclass(frozen=True)
+class PerformancePolicy:
+    """Minimum performance a model must show.
+
+    Each threshold applies where the metric exists for the task; ``None`` turns the
+    check off.
+
+    Parameters
+    ----------
+    min_roc_auc : float or None, default=0.7
+        ROC AUC (binary; one-vs-rest macro average for multiclass).
+    min_balanced_accuracy : float or None, default=None
+    min_r2 : float or None, default=None
+        Coefficient of determination, regression only.
+    max_expected_calibration_error : float or None, default=None
+    """
+
+    min_roc_auc: float | None = 0.7
+    min_balanced_accuracy: float | None = None
+    min_r2: float | None = None
+    max_expected_calibration_error: float | None = None
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Thresholds for every check of an audit.
+
+    Parameters
+    ----------
+    confidence_level : float, default=0.95
+        Level of every bootstrap confidence interval, and of the verdicts drawn from
+        them: a check is ``INCONCLUSIVE`` when the interval straddles its threshold.
+    performance : PerformancePolicy
+
+    Examples
+    --------
+    The TOML form mirrors the fields; ``false`` turns a check off::
+
+        confidence_level = 0.95
+        [performance]
+        min_roc_auc = 0.75
+        min_r2 = false
+    """
+
+    confidence_level: float = 0.95
+    performance: PerformancePolicy = field(default_factory=PerformancePolicy)
+
+    def __post_init__(self) -> None:
+        if not 0.5 < self.confidence_level < 1:
+            raise PolicyError(
+                "Expected confidence_level strictly between 0.5 and 1. "
+                f"Got {self.confidence_level!r} instead."
+            )
+
+    def to_dict(self) -> dict[str, Any]:
+        return to_jsonable(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], *, source: str = "policy") -> Policy:
+        """Build a policy from nested dicts, where ``False`` turns a check off."""
+        _check_keys(cls, data, source)
+        try:
+            return from_jsonable(cls, _false_to_none(data))
+        except (TypeError, ValueError) as exc:
+            if isinstance(exc, PolicyError):
+                raise
+            raise PolicyError(f"Invalid {source}: {exc}") from exc
+
+    @classmethod
+    def from_toml(cls, path: str | PathLike[str]) -> Policy:
+        """Read a policy from a TOML file (see the class docstring for the form)."""
+        try:
+            with open(path, "rb") as fh:
+                data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as exc:
+            raise PolicyError(f"Policy file {str(path)!r} is not valid TOML: {exc}") from exc
+        # an audit config file may hold other tables; the policy is its [policy] table
+        if "policy" in data and isinstance(data["policy"], dict):
+            data = data["policy"]
+        return cls.from_dict(data, source=f"policy file {str(path)!r}")
+
+
+def _false_to_none(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {k: _false_to_none(v) for k, v in data.items()}
+    if data is False:
+        return None
+    return data
+
+
+def _check_keys(cls: type, data: Any, source: str, prefix: str = "") -> None:
+    if not isinstance(data, dict):
+        raise PolicyError(f"Expected a table at {prefix or 'the top level'} of {source}. Got {data!r}.")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        where = f"[{prefix}]" if prefix else "the top level"
+        raise PolicyError(
+            f"Unknown key(s) {unknown} in {where} of {source}. "
+            f"Expected some of {sorted(fields)}."
+        )
+    for name, value in data.items():
+        default = fields[name].default_factory if fields[name].default_factory is not dataclasses.MISSING else None
+        if default is not None and dataclasses.is_dataclass(default):
+            _check_keys(default, value, source, f"{prefix}.{name}" if prefix else name)

@@ -1,0 +1,425 @@
+"""Performance: headline metrics with bootstrap intervals, confusion matrix, ROC and
+calibration curves (classification), residual summaries (regression)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from auditor import metrics as M
+from auditor.bootstrap import bootstrap, percentile_interval
+from auditor.context import AuditContext
+from auditor.results import (
+    CalibrationCurve,
+    ConfusionMatrix,
+    Estimate,
+    Metric,
+    PerformanceResult,
+    ResidualSummary,
+    RocCurve,
+)
+
+__all__ = ["PerformanceSection"]
+
+
+@dataclass(frozen=True)
+class _Spec:
+    key: str
+    label: str
+    higher_is_better: bool | None
+    undefined_reason: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class PerformanceSection:
+    """How well the model predicts, with uncertainty.
+
+    Parameters
+    ----------
+    n_bootstrap : int or None, default=None
+        Resamples behind every interval; ``None`` uses the audit's ``n_bootstrap``.
+    n_calibration_bins : int, default=10
+        Equal-width probability bins for the calibration curve and the expected
+        calibration error.
+    max_curve_points : int, default=200
+        ROC curves are thinned to at most this many points for display.
+    max_residual_points : int, default=1000
+        Regression: residuals drawn in the scatter figure (a seeded sample).
+    """
+
+    name: ClassVar[str] = "performance"
+    requires_model: ClassVar[bool] = False
+
+    n_bootstrap: int | None = None
+    n_calibration_bins: int = 10
+    max_curve_points: int = 200
+    max_residual_points: int = 1000
+
+    def compute(self, ctx: AuditContext) -> PerformanceResult:
+        n_boot = ctx.n_bootstrap if self.n_bootstrap is None else self.n_bootstrap
+        if ctx.task == "regression":
+            specs, stats = _regression(ctx)
+        elif ctx.task == "binary":
+            specs, stats = _binary(ctx, self.n_calibration_bins)
+        else:
+            specs, stats = _multiclass(ctx, self.n_calibration_bins)
+        w = ctx.weights
+        point = {k: float(v[0]) for k, v in stats(w[None, :]).items()}
+        reps = bootstrap(stats, w, n_boot, ctx.rng("performance.bootstrap"))
+        level = ctx.policy.confidence_level
+        metrics = tuple(
+            Metric(
+                key=s.key,
+                label=s.label,
+                estimate=_estimate(point[s.key], reps.get(s.key), level, s.undefined_reason),
+                higher_is_better=s.higher_is_better,
+                description=s.description,
+            )
+            for s in specs
+        )
+        by_key = {m.key: m for m in metrics}
+        result = dict(
+            task=ctx.task,
+            metrics=metrics,
+            n_bootstrap=n_boot,
+            confidence_level=level,
+        )
+        if ctx.task == "regression":
+            result["residuals"] = _residuals(ctx, self.max_residual_points)
+            return PerformanceResult(**result)
+        result["confusion_matrix"] = _confusion(ctx)
+        result["base_rates"] = _base_rates(ctx)
+        result["roc_curves"] = _roc_curves(ctx, self.max_curve_points, by_key)
+        if ctx.predictions.proba is not None and ctx.task in ("binary", "multiclass"):
+            result["calibration"] = (_calibration(ctx, self.n_calibration_bins, by_key["expected_calibration_error"].estimate),)
+        notes = []
+        if ctx.score_kind == "none":
+            notes.append("The model gives no scores, so ROC AUC, average precision, log loss and calibration are not shown.")
+        elif ctx.score_kind == "decision":
+            notes.append("The model gives decision scores, not probabilities: log loss, Brier score and calibration are not shown.")
+        result["notes"] = tuple(notes)
+        return PerformanceResult(**result)
+
+
+def _estimate(point: float, reps: np.ndarray | None, level: float, undefined_reason: str) -> Estimate:
+    if not np.isfinite(point):
+        return Estimate.undefined(undefined_reason)
+    if reps is None or len(reps) == 0:
+        return Estimate(value=point)
+    iv = percentile_interval(reps, level)
+    return Estimate(value=point, ci_low=iv.low, ci_high=iv.high, reason=iv.reason)
+
+
+Stats = Callable[[np.ndarray], dict[str, np.ndarray]]
+
+
+def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
+    t = ctx.y_true_pos
+    p = ctx.y_pred_pos
+    pos = repr(ctx.pos_label) if not isinstance(ctx.pos_label, str) else f"'{ctx.pos_label}'"
+    specs = [
+        _Spec("accuracy", "Accuracy", True, "no rows", "Share of rows predicted correctly."),
+        _Spec("balanced_accuracy", "Balanced accuracy", True, "a class has no rows",
+              "Mean of the true positive and true negative rates; not flattered by a majority class."),
+        _Spec("precision", "Precision", True, f"the model predicts the positive class {pos} for no row",
+              f"Of the rows predicted {pos}, the share that truly are."),
+        _Spec("recall", "Recall (true positive rate)", True, f"no row is truly {pos}",
+              f"Of the rows that truly are {pos}, the share the model finds."),
+        _Spec("f1", "F1 score", True, "there are neither true nor predicted positives",
+              "Harmonic mean of precision and recall."),
+    ]
+    score = ctx.y_score
+    ties = M.TieGroups(score) if score is not None else None
+    if score is not None:
+        specs += [
+            _Spec("roc_auc", "ROC AUC", True, "y holds only one class",
+                  "Chance that a random positive row is scored above a random negative one."),
+            _Spec("average_precision", "Average precision", True, f"no row is truly {pos}",
+                  "Area under the precision-recall curve (step-wise, as scikit-learn)."),
+        ]
+    proba = ctx.predictions.proba
+    if proba is not None:
+        codes = _proba_codes(ctx)
+        ll = M.log_loss_per_row(proba, codes)
+        brier = M.brier_per_row(proba, codes)
+        bins = M.calibration_bins(score, n_bins)
+        specs += [
+            _Spec("log_loss", "Log loss", False, "no rows", "Average surprise of the predicted probabilities (lower is better)."),
+            _Spec("brier_score", "Brier score", False, "no rows", "Mean squared gap between probability and outcome (lower is better)."),
+            _Spec("expected_calibration_error", "Expected calibration error", False, "no rows",
+                  f"Weighted mean gap between predicted probability and observed rate over {n_bins} bins."),
+        ]
+    specs += [
+        _Spec("base_rate", f"Base rate (share truly {pos})", None, "no rows", "Share of rows whose true label is positive."),
+        _Spec("selection_rate", f"Selection rate (share predicted {pos})", None, "no rows", "Share of rows the model predicts positive."),
+    ]
+    correct = (ctx.y_true_code == ctx.y_pred_code).astype(float)
+
+    def stats(W: np.ndarray) -> dict[str, np.ndarray]:
+        c = M.binary_counts(W, t, p)
+        tp, fp, fn, tn = c["tp"], c["fp"], c["fn"], c["tn"]
+        total = W.sum(axis=1)
+        tpr = M.safe_divide(tp, tp + fn)
+        tnr = M.safe_divide(tn, tn + fp)
+        out = {
+            "accuracy": M.safe_divide(W @ correct, total),
+            "balanced_accuracy": 0.5 * (tpr + tnr),
+            "precision": M.safe_divide(tp, tp + fp),
+            "recall": tpr,
+            "f1": M.safe_divide(2 * tp, 2 * tp + fp + fn),
+            "base_rate": M.safe_divide(tp + fn, total),
+            "selection_rate": M.safe_divide(tp + fp, total),
+        }
+        if ties is not None:
+            out["roc_auc"] = M.roc_auc(W, t, ties)
+            out["average_precision"] = M.average_precision(W, t, ties)
+        if proba is not None:
+            out["log_loss"] = M.weighted_mean(W, ll)
+            out["brier_score"] = M.weighted_mean(W, brier)
+            out["expected_calibration_error"] = M.expected_calibration_error(W, score, t, bins, n_bins)
+        return out
+
+    return specs, stats
+
+
+def _proba_codes(ctx: AuditContext) -> np.ndarray:
+    """True-label codes indexing the probability columns (which follow ``classes``).
+
+    A label the model does not know has no probability column: probability metrics
+    are then undefined, which the NaN per row carries through.
+    """
+    codes = ctx.y_true_code
+    return np.where(codes < len(ctx.classes), codes, 0)
+
+
+def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
+    k = len(ctx.labels)
+    yt, yp = ctx.y_true_code, ctx.y_pred_code
+    correct = (yt == yp).astype(float)
+    unknown = yt >= len(ctx.classes)
+    specs = [
+        _Spec("accuracy", "Accuracy", True, "no rows", "Share of rows predicted correctly."),
+        _Spec("balanced_accuracy", "Balanced accuracy", True, "no class has rows",
+              "Mean recall over the classes present in y."),
+    ]
+    for avg in ("macro", "weighted"):
+        what = "unweighted mean over classes" if avg == "macro" else "mean over classes weighted by their support"
+        specs += [
+            _Spec(f"precision_{avg}", f"Precision ({avg})", True,
+                  "a class present in y is never predicted, so its precision is undefined", f"Precision, {what}."),
+            _Spec(f"recall_{avg}", f"Recall ({avg})", True, "no class has rows", f"Recall, {what}."),
+            _Spec(f"f1_{avg}", f"F1 score ({avg})", True, "no class has rows", f"F1 score, {what}."),
+        ]
+    score = ctx.y_score
+    ovr = []
+    if score is not None and not unknown.any():
+        ovr = [(c, yt == c, M.TieGroups(score[:, c])) for c in range(len(ctx.classes))]
+        specs += [
+            _Spec("roc_auc_ovr", "ROC AUC (one-vs-rest, macro)", True, "a class of the model does not occur in y",
+                  "Mean over classes of the ROC AUC of that class against the rest."),
+            _Spec("average_precision_macro", "Average precision (macro)", True,
+                  "a class of the model does not occur in y", "Mean over classes of one-vs-rest average precision."),
+        ]
+    proba = ctx.predictions.proba
+    if proba is not None:
+        codes = _proba_codes(ctx)
+        ll = np.where(unknown, np.nan, M.log_loss_per_row(proba, codes))
+        brier = np.where(unknown, np.nan, M.brier_per_row(proba, codes))
+        conf = proba.max(axis=1)
+        top_correct = (np.argmax(proba, axis=1) == yt)
+        bins = M.calibration_bins(conf, n_bins)
+        undefined = "y holds labels the model has no probability for" if unknown.any() else "no rows"
+        specs += [
+            _Spec("log_loss", "Log loss", False, undefined, "Average surprise of the predicted probabilities (lower is better)."),
+            _Spec("brier_score", "Brier score", False, undefined,
+                  "Mean squared distance between the probabilities and the one-hot outcome (lower is better)."),
+            _Spec("expected_calibration_error", "Expected calibration error (top label)", False, "no rows",
+                  f"Weighted mean gap between the top predicted probability and its accuracy over {n_bins} bins."),
+        ]
+
+    def stats(W: np.ndarray) -> dict[str, np.ndarray]:
+        c = M.class_counts(W, yt, yp, k)
+        true, pred, tp = c["true"], c["pred"], c["tp"]
+        present = (true + pred) > 0
+        in_y = true > 0
+        precision = M.safe_divide(tp, pred)
+        recall = M.safe_divide(tp, true)
+        f1 = M.safe_divide(2 * tp, true + pred)
+        total = W.sum(axis=1)
+        out = {
+            "accuracy": M.safe_divide(W @ correct, total),
+            "balanced_accuracy": _masked_mean(recall, in_y),
+        }
+        for name, values in (("precision", precision), ("recall", recall), ("f1", f1)):
+            out[f"{name}_macro"] = _masked_mean(values, present)
+            out[f"{name}_weighted"] = _support_weighted(values, true)
+        if ovr:
+            aucs = np.column_stack([M.roc_auc(W, pos, ties) for _, pos, ties in ovr])
+            aps = np.column_stack([M.average_precision(W, pos, ties) for _, pos, ties in ovr])
+            out["roc_auc_ovr"] = aucs.mean(axis=1)
+            out["average_precision_macro"] = aps.mean(axis=1)
+        if proba is not None:
+            out["log_loss"] = M.weighted_mean(W, ll)
+            out["brier_score"] = M.weighted_mean(W, brier)
+            out["expected_calibration_error"] = M.expected_calibration_error(W, conf, top_correct, bins, n_bins)
+        return out
+
+    return specs, stats
+
+
+def _masked_mean(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """Mean over the masked classes; NaN if any of them is undefined (never
+    silently dropped) or none is masked."""
+    n = mask.sum(axis=1)
+    bad = (np.isnan(values) & mask).any(axis=1)
+    s = np.where(mask, np.nan_to_num(values), 0.0).sum(axis=1)
+    return np.where(bad | (n == 0), np.nan, M.safe_divide(s, n))
+
+
+def _support_weighted(values: np.ndarray, support: np.ndarray) -> np.ndarray:
+    has = support > 0
+    bad = (np.isnan(values) & has).any(axis=1)
+    s = np.where(has, np.nan_to_num(values) * support, 0.0).sum(axis=1)
+    return np.where(bad, np.nan, M.safe_divide(s, support.sum(axis=1)))
+
+
+def _regression(ctx: AuditContext) -> tuple[list[_Spec], Stats]:
+    y = np.asarray(ctx.y_true, dtype=float)
+    yhat = np.asarray(ctx.y_pred, dtype=float)
+    e = y - yhat
+    abs_e = np.abs(e)
+    w = ctx.weights
+    # centring on the weighted mean keeps the total sum of squares accurate for
+    # targets with a large mean
+    yc = y - np.average(y, weights=w)
+    zero_target = bool((y == 0).any())
+    specs = [
+        _Spec("mean_absolute_error", "Mean absolute error", False, "no rows", "Average size of the errors, in target units."),
+        _Spec("root_mean_squared_error", "Root mean squared error", False, "no rows",
+              "Square root of the mean squared error; weighs large errors more."),
+        _Spec("r2", "R²", True, "the target is constant, so there is no variance to explain",
+              "Share of the target's variance the model explains (1 is perfect, 0 is the mean)."),
+        _Spec("median_absolute_error", "Median absolute error", False, "no rows", "Typical error size, robust to outliers."),
+        _Spec("mean_absolute_percentage_error", "Mean absolute percentage error", False,
+              "some true values are 0, so the percentage error is undefined",
+              "Average error relative to the true value (a fraction: 0.1 = 10%)."),
+        _Spec("mean_prediction", "Mean prediction", None, "no rows", "Average predicted value."),
+        _Spec("mean_target", "Mean target", None, "no rows", "Average true value."),
+    ]
+    ape = np.where(y == 0, np.nan, abs_e / np.where(y == 0, 1.0, np.abs(y)))
+
+    def stats(W: np.ndarray) -> dict[str, np.ndarray]:
+        total = W.sum(axis=1)
+        sse = W @ (e**2)
+        sst = W @ (yc**2) - M.safe_divide((W @ yc) ** 2, total)
+        sst = np.where(np.isclose(sst, 0.0, atol=1e-12 * max(1.0, float(np.max(np.abs(yc))) ** 2)), 0.0, sst)
+        return {
+            "mean_absolute_error": M.safe_divide(W @ abs_e, total),
+            "root_mean_squared_error": np.sqrt(M.safe_divide(sse, total)),
+            "r2": 1.0 - M.safe_divide(sse, sst),
+            "median_absolute_error": M.weighted_median(W, abs_e),
+            "mean_absolute_percentage_error": (
+                np.full(W.shape[0], np.nan) if zero_target else M.safe_divide(W @ ape, total)
+            ),
+            "mean_prediction": M.safe_divide(W @ yhat, total),
+            "mean_target": M.safe_divide(W @ y, total),
+        }
+
+    return specs, stats
+
+
+def _confusion(ctx: AuditContext) -> ConfusionMatrix:
+    k = len(ctx.labels)
+    counts = np.zeros((k, k))
+    np.add.at(counts, (ctx.y_true_code, ctx.y_pred_code), ctx.weights)
+    return ConfusionMatrix(
+        labels=tuple(str(c) for c in ctx.labels),
+        counts=tuple(tuple(float(v) for v in row) for row in counts),
+        weighted=ctx.sample_weight is not None,
+    )
+
+
+def _base_rates(ctx: AuditContext) -> dict[str, float]:
+    w = ctx.weights
+    shares = np.bincount(ctx.y_true_code, weights=w, minlength=len(ctx.labels)) / w.sum()
+    return {str(c): float(s) for c, s in zip(ctx.labels, shares)}
+
+
+def _thin(n: int, max_points: int) -> np.ndarray:
+    if n <= max_points:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, max_points).round().astype(int))
+
+
+def _roc_curves(ctx: AuditContext, max_points: int, metrics: dict[str, Metric]) -> tuple[RocCurve, ...]:
+    from sklearn.metrics import roc_curve
+
+    score = ctx.y_score
+    if score is None:
+        return ()
+    sw = ctx.sample_weight
+    curves = []
+    if ctx.task == "binary":
+        targets = [(str(ctx.pos_label), ctx.y_true_pos, score, metrics["roc_auc"].estimate.value)]
+    else:
+        if "roc_auc_ovr" not in metrics:
+            return ()
+        targets = [(str(c), ctx.y_true_code == i, score[:, i], None) for i, c in enumerate(ctx.classes)]
+    for label, truth, s, auc in targets:
+        if truth.all() or not truth.any():
+            continue
+        fpr, tpr, _ = roc_curve(truth, s, sample_weight=sw)
+        keep = _thin(len(fpr), max_points)
+        if auc is None:
+            auc = float(M.roc_auc(ctx.weights[None, :], truth, M.TieGroups(s))[0])
+        curves.append(RocCurve(label=label, fpr=tuple(map(float, fpr[keep])), tpr=tuple(map(float, tpr[keep])), auc=auc))
+    return tuple(curves)
+
+
+def _calibration(ctx: AuditContext, n_bins: int, ece: Estimate) -> CalibrationCurve:
+    proba = ctx.predictions.proba
+    w = ctx.weights
+    if ctx.task == "binary":
+        conf = proba[:, ctx.pos_index]
+        hit = ctx.y_true_pos.astype(float)
+        label = f"P({ctx.pos_label})"
+    else:
+        conf = proba.max(axis=1)
+        hit = (np.argmax(proba, axis=1) == ctx.y_true_code).astype(float)
+        label = "top-label confidence"
+    bins = M.calibration_bins(conf, n_bins)
+    total = np.bincount(bins, weights=w, minlength=n_bins)
+    sums = np.bincount(bins, weights=w * conf, minlength=n_bins)
+    hits = np.bincount(bins, weights=w * hit, minlength=n_bins)
+    nz = total > 0
+    return CalibrationCurve(
+        label=label,
+        bin_edges=tuple(float(x) for x in np.linspace(0, 1, n_bins + 1)),
+        mean_predicted=tuple(float(x) for x in sums[nz] / total[nz]),
+        fraction_positive=tuple(float(x) for x in hits[nz] / total[nz]),
+        bin_weight=tuple(float(x) for x in total[nz]),
+        expected_calibration_error=ece,
+    )
+
+
+def _residuals(ctx: AuditContext, max_points: int) -> ResidualSummary:
+    y = np.asarray(ctx.y_true, dtype=float)
+    yhat = np.asarray(ctx.y_pred, dtype=float)
+    resid = y - yhat
+    n = len(y)
+    if n > max_points:
+        idx = np.sort(ctx.rng("performance.residual_sample").choice(n, size=max_points, replace=False))
+    else:
+        idx = np.arange(n)
+    counts, edges = np.histogram(resid, bins=30, weights=ctx.weights)
+    return ResidualSummary(
+        sample_y_pred=tuple(float(v) for v in yhat[idx]),
+        sample_residual=tuple(float(v) for v in resid[idx]),
+        histogram_edges=tuple(float(v) for v in edges),
+        histogram_counts=tuple(float(v) for v in counts),
+        n_rows=n,
+    )
