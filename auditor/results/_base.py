@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 
-class Status(str, enum.Enum):
+class Status(enum.StrEnum):
     """Outcome of a policy check, ordered from best to worst.
 
     ``INCONCLUSIVE`` means the data cannot tell: the confidence interval straddles the
@@ -41,9 +41,6 @@ class Status(str, enum.Enum):
     @property
     def severity(self) -> int:
         return _SEVERITY[self]
-
-    def __str__(self) -> str:  # so f-strings and jinja print "PASS", not "Status.PASS"
-        return self.value
 
 
 _SEVERITY = {Status.PASS: 0, Status.WARN: 1, Status.INCONCLUSIVE: 2, Status.FAIL: 3}

@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from auditor.render.views import performance
-from auditor.results import AuditResult
 
 __all__ = ["SECTION_VIEWS"]
 
