@@ -235,5 +235,5 @@ def _encode(values: np.ndarray, labels: list[Any], what: str) -> np.ndarray:
     codes = index.get_indexer(plain.to_numpy())
     if (codes < 0).any():
         bad = pd.unique(plain[codes < 0])[:5]
-        raise ValueError(f"Expected {what} to use the labels {list(labels)!r}. Got {list(bad)!r}.")
+        raise ValueError(f"Expected {what} to use the labels {list(index)!r}. Got {list(bad)!r}.")
     return codes.astype(np.int64)

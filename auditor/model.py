@@ -67,19 +67,19 @@ def resolve_pos_label(classes: np.ndarray, pos_label: Any) -> tuple[Any, str | N
     True; any other pair resolves to the last of ``classes`` (scikit-learn's
     convention) with a warning asking for an explicit ``pos_label``.
     """
-    values = list(classes)
+    values = _labels(classes)
     if pos_label is not None:
         matches = [c for c in values if _same_label(c, pos_label)]
         if not matches:
             raise ValueError(
                 f"Expected pos_label to be one of the model's classes {values!r}. Got {pos_label!r} instead."
             )
-        return matches[0], None
+        return classes[values.index(matches[0])], None
     as_set = {_plain(c) for c in values}
     if as_set in ({0, 1}, {-1, 1}):
-        return next(c for c in values if _plain(c) == 1), None
+        return classes[values.index(1)], None
     chosen = values[-1]
-    return chosen, (
+    return classes[-1], (
         f"pos_label was not given; the positive class is {chosen!r}, the last of the model's "
         f"classes {values!r}. Pass pos_label=... if another class is the favourable outcome."
     )
@@ -87,6 +87,11 @@ def resolve_pos_label(classes: np.ndarray, pos_label: Any) -> tuple[Any, str | N
 
 def _plain(label: Any) -> Any:
     return label.item() if hasattr(label, "item") else label
+
+
+def _labels(values) -> list:
+    """Labels as plain Python values, so messages read ['a', 'b'], not [np.str_('a'), ...]."""
+    return [_plain(v) for v in values]
 
 
 def _same_label(a: Any, b: Any) -> bool:
@@ -336,7 +341,7 @@ def _resolve_task(estimator: Any, y_true: np.ndarray, task: str) -> tuple[Task, 
         if classes.ndim != 1:
             raise ValueError("Expected a single-output classifier. Got multi-output classes_.")
         if len(classes) < 2:
-            raise ValueError(f"Expected the model to know at least two classes. Got classes_={list(classes)!r}.")
+            raise ValueError(f"Expected the model to know at least two classes. Got classes_={_labels(classes)!r}.")
         detected: Task = "binary" if len(classes) == 2 else "multiclass"
         if task == "regression":
             raise ValueError(f"task='regression' contradicts the model: {type(final).__name__} is a classifier.")
@@ -372,15 +377,15 @@ def _check_labels(y_true: np.ndarray, classes: np.ndarray, warnings: list[str]) 
     known = [v for v in present if any(_same_label(v, c) for c in classes)]
     if not known:
         raise ValueError(
-            f"Expected y's labels to be among the model's classes {list(classes)!r}. "
-            f"Got {sorted(map(repr, present))[:10]} instead (check the target's encoding)."
+            f"Expected y's labels to be among the model's classes {_labels(classes)!r}. "
+            f"Got {_labels(present)[:10]!r} instead (check the target's encoding)."
         )
     if len(present) < 2:
         raise ValueError(
-            f"Expected y to contain at least two classes for a classification audit. Got only {list(present)!r}."
+            f"Expected y to contain at least two classes for a classification audit. Got only {_labels(present)!r}."
         )
     unknown = [v for v in present if not any(_same_label(v, c) for c in classes)]
     if unknown:
         warnings.append(
-            f"y contains label(s) {unknown!r} that the model never predicts (its classes are {list(classes)!r})."
+            f"y contains label(s) {_labels(unknown)!r} that the model never predicts (its classes are {_labels(classes)!r})."
         )

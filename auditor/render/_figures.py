@@ -7,6 +7,7 @@ import io
 from dataclasses import dataclass
 from typing import Literal
 
+import matplotlib as mpl
 from matplotlib.axes import Axes
 
 __all__ = ["Figure", "encode_figure"]
@@ -35,10 +36,16 @@ def encode_figure(ax: Axes, *, fmt: Literal["svg", "png"] = "svg", dpi: int = 11
     """
     fig = ax.figure
     buf = io.BytesIO()
+    # ids in the SVG (clip paths, embedded images) are salted from this rcParam at
+    # save time: fixing it makes the same result render the same bytes
+    with mpl.rc_context({"svg.hashsalt": "auditor", "svg.fonttype": "none"}):
+        _save(fig, buf, fmt, dpi)
+    mime = "image/svg+xml" if fmt == "svg" else "image/png"
+    return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _save(fig, buf: io.BytesIO, fmt: str, dpi: int) -> None:
     if fmt == "svg":
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
-        mime = "image/svg+xml"
     else:
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
-        mime = "image/png"
-    return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -64,6 +64,10 @@ def build_view(result: AuditResult, *, figures: bool = True) -> dict:
     if s.task != "regression":
         facts.append(("Classes", ", ".join(s.classes)))
     facts.append(("Sensitive features", ", ".join(s.sensitive_features) or "none given"))
+    if s.model_feature_names:
+        shown = ", ".join(s.model_feature_names[:40])
+        more = len(s.model_feature_names) - 40
+        facts.append(("Model inputs", shown + (f" and {more} more" if more > 0 else "")))
     if s.sample_weight:
         facts.append(("Sample weights", "yes"))
     key_numbers = _key_numbers(result)

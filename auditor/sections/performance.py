@@ -120,7 +120,8 @@ Stats = Callable[[np.ndarray], dict[str, np.ndarray]]
 def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
     t = ctx.y_true_pos
     p = ctx.y_pred_pos
-    pos = repr(ctx.pos_label) if not isinstance(ctx.pos_label, str) else f"'{ctx.pos_label}'"
+    plain = ctx.pos_label.item() if hasattr(ctx.pos_label, "item") else ctx.pos_label
+    pos = f"'{plain}'" if isinstance(plain, str) else str(plain)
     specs = [
         _Spec("accuracy", "Accuracy", True, "no rows", "Share of rows predicted correctly."),
         _Spec("balanced_accuracy", "Balanced accuracy", True, "a class has no rows",
@@ -148,8 +149,8 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
         brier = M.brier_per_row(proba, codes)
         bins = M.calibration_bins(score, n_bins)
         specs += [
-            _Spec("log_loss", "Log loss", False, "no rows", "Average surprise of the predicted probabilities (lower is better)."),
-            _Spec("brier_score", "Brier score", False, "no rows", "Mean squared gap between probability and outcome (lower is better)."),
+            _Spec("log_loss", "Log loss", False, "no rows", "Average surprise of the predicted probabilities."),
+            _Spec("brier_score", "Brier score", False, "no rows", "Mean squared gap between probability and outcome."),
             _Spec("expected_calibration_error", "Expected calibration error", False, "no rows",
                   f"Weighted mean gap between predicted probability and observed rate over {n_bins} bins."),
         ]
@@ -234,9 +235,9 @@ def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
         bins = M.calibration_bins(conf, n_bins)
         undefined = "y holds labels the model has no probability for" if unknown.any() else "no rows"
         specs += [
-            _Spec("log_loss", "Log loss", False, undefined, "Average surprise of the predicted probabilities (lower is better)."),
+            _Spec("log_loss", "Log loss", False, undefined, "Average surprise of the predicted probabilities."),
             _Spec("brier_score", "Brier score", False, undefined,
-                  "Mean squared distance between the probabilities and the one-hot outcome (lower is better)."),
+                  "Mean squared distance between the probabilities and the one-hot outcome."),
             _Spec("expected_calibration_error", "Expected calibration error (top label)", False, "no rows",
                   f"Weighted mean gap between the top predicted probability and its accuracy over {n_bins} bins."),
         ]

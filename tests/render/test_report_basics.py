@@ -1,0 +1,140 @@
+"""The HTML report: escaped, offline, reproducible, atomic."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import jinja2
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from auditor import Auditor, AuditResult
+from auditor.render import build_view, render_html, render_notebook_html
+from auditor.render._env import environment
+
+SCRIPT = "<script>alert(1)</script>"
+
+
+@pytest.fixture(scope="module")
+def hostile_result():
+    """A model whose column, target and labels are HTML."""
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({SCRIPT: rng.normal(size=200), "b": rng.normal(size=200)})
+    y = pd.Series(np.where(X[SCRIPT] > 0, "<b>yes</b>", "no"), name="<i>target</i>")
+    model = LogisticRegression().fit(X, y)
+    return Auditor(model, X, y, pos_label="<b>yes</b>", n_bootstrap=20, model_name="<img src=x onerror=alert(1)>").run()
+
+
+def test_user_strings_are_escaped(hostile_result):
+    html = render_html(hostile_result)
+    assert SCRIPT not in html and "<b>yes</b>" not in html and "<i>target</i>" not in html
+    assert "<img src=x" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;b&gt;yes&lt;/b&gt;" in html
+
+
+class _Refs(HTMLParser):
+    """Every src/href of a real element (escaped text is not an element)."""
+
+    def __init__(self):
+        super().__init__()
+        self.refs = []
+
+    def handle_starttag(self, tag, attrs):
+        self.refs += [v for k, v in attrs if k in ("src", "href", "xlink:href") and v is not None]
+
+
+def test_no_external_resources(hostile_result):
+    html = render_html(hostile_result)
+    parser = _Refs()
+    parser.feed(html)
+    refs = parser.refs
+    assert refs, "expected figures and links"
+    for ref in refs:
+        assert ref.startswith(("data:", "#")), ref
+    assert not re.search(r"url\(\s*['\"]?(?!data:|#)", html)
+    assert "http://" not in html and "https://" not in html
+    assert "<script" not in html.lower()
+
+
+def test_archived_json_renders_identical_html(hostile_result, tmp_path):
+    path = hostile_result.save(tmp_path / "a.json")
+    again = AuditResult.from_json(path)
+    assert render_html(again) == render_html(hostile_result)
+
+
+def test_save_html_is_atomic_and_can_refuse_overwrite(hostile_result, tmp_path, monkeypatch):
+    from auditor._io import OutputExistsError
+
+    target = tmp_path / "report.html"
+    hostile_result.save(target)
+    assert target.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with pytest.raises(OutputExistsError, match="already exists"):
+        hostile_result.save(target, overwrite=False)
+    # a failure while rendering leaves the old file intact and no temporary file
+    old = target.read_bytes()
+    import auditor.render as render
+
+    def explode(*a, **k):
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(render, "render_html", explode)
+    with pytest.raises(RuntimeError):
+        hostile_result.save(target)
+    assert target.read_bytes() == old
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+def test_notebook_fragment_is_scoped(hostile_result):
+    html = hostile_result._repr_html_()
+    assert html.startswith('<div class="auditor-report auditor-notebook">')
+    assert "<html" not in html and "<body" not in html
+    css = re.search(r"<style>(.*?)</style>", html, re.S).group(1)
+    selectors = [s.strip() for block in re.findall(r"([^{}]+)\{", css) for s in block.split(",")]
+    for sel in selectors:
+        if sel.startswith("@") or sel.startswith("/*") or not sel or sel.startswith(("from", "to")):
+            continue
+        assert sel.split("*/")[-1].strip().startswith(".auditor-report"), sel
+    assert render_notebook_html(hostile_result) == html
+
+
+def test_strict_undefined_catches_misspelt_fields(hostile_result, tmp_path):
+    (tmp_path / "report.html.j2").write_text("{{ verdict.stauts }}")
+    with pytest.raises(jinja2.UndefinedError):
+        render_html(hostile_result, template_dir=tmp_path)
+
+
+def test_user_template_folder_is_searched_first(hostile_result, tmp_path):
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "report.css").write_text(".auditor-report { --accent: #123456; }")
+    html = render_html(hostile_result, template_dir=tmp_path)
+    assert "#123456" in html and "Model performance" in html
+
+
+def test_missing_template_dir_is_an_error(hostile_result, tmp_path):
+    with pytest.raises(FileNotFoundError, match="Expected template_dir"):
+        render_html(hostile_result, template_dir=tmp_path / "nope")
+
+
+def test_view_model_is_plain_data(hostile_result):
+    def walk(v):
+        if isinstance(v, dict):
+            for k, x in v.items():
+                assert isinstance(k, str)
+                walk(x)
+        elif isinstance(v, list):
+            for x in v:
+                walk(x)
+        else:
+            assert v is None or isinstance(v, (str, int, float, bool)), type(v)
+
+    walk(build_view(hostile_result))
+
+
+def test_autoescape_is_on_for_every_template():
+    env = environment()
+    assert env.autoescape is True
+    assert env.undefined is jinja2.StrictUndefined
