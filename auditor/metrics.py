@@ -16,6 +16,7 @@ __all__ = [
     "safe_divide",
     "weighted_mean",
     "TieGroups",
+    "rank_sums",
     "roc_auc",
     "average_precision",
     "binary_counts",
@@ -45,11 +46,21 @@ class TieGroups:
     """Rows grouped by equal score, in ascending score order.
 
     Rank metrics treat tied scores as one threshold; summing weights per tie group
-    with one sparse product serves every resample at once.
+    serves every resample at once. When the rows are already sorted by score (a
+    caller can sort them once, since resampling does not depend on row order) the
+    groups are contiguous and one ``np.add.reduceat`` sums them; otherwise a sparse
+    indicator product does.
     """
 
     def __init__(self, scores: np.ndarray) -> None:
         scores = np.asarray(scores, dtype=float)
+        self.n_rows = len(scores)
+        if self.n_rows and (np.diff(scores) >= 0).all():
+            self.starts = np.flatnonzero(np.r_[True, np.diff(scores) > 0])
+            self.n_groups = len(self.starts)
+            self.matrix = None
+            return
+        self.starts = None
         _, inverse = np.unique(scores, return_inverse=True)
         self.n_groups = int(inverse.max()) + 1 if len(inverse) else 0
         self.matrix = sparse.csr_matrix(
@@ -59,27 +70,34 @@ class TieGroups:
 
     def sums(self, W: np.ndarray) -> np.ndarray:
         """``(b, n_groups)`` weight per tie group."""
+        if self.starts is not None:
+            return np.add.reduceat(W, self.starts, axis=1)
         return np.asarray(self.matrix.T @ W.T).T
 
 
-def roc_auc(W: np.ndarray, y_true_pos: np.ndarray, ties: TieGroups) -> np.ndarray:
+def rank_sums(W: np.ndarray, y_true_pos: np.ndarray, ties: TieGroups) -> tuple[np.ndarray, np.ndarray]:
+    """Positive and negative weight per tie group, each ``(b, n_groups)``, ascending
+    score. Computed once and shared by :func:`roc_auc` and :func:`average_precision`."""
+    pos = ties.sums(W * y_true_pos.astype(float))
+    # negatives as total minus positives: one large temporary instead of three
+    return pos, ties.sums(W) - pos
+
+
+def roc_auc(W: np.ndarray, y_true_pos: np.ndarray, ties: TieGroups, *, sums=None) -> np.ndarray:
     """Area under the ROC curve (weighted Mann-Whitney; ties count one half)."""
-    t = y_true_pos.astype(float)
-    pos = ties.sums(W * t)
-    neg = ties.sums(W * (1.0 - t))
+    pos, neg = rank_sums(W, y_true_pos, ties) if sums is None else sums
     below = np.cumsum(neg, axis=1) - neg
     return safe_divide((pos * (below + 0.5 * neg)).sum(axis=1), pos.sum(axis=1) * neg.sum(axis=1))
 
 
-def average_precision(W: np.ndarray, y_true_pos: np.ndarray, ties: TieGroups) -> np.ndarray:
+def average_precision(W: np.ndarray, y_true_pos: np.ndarray, ties: TieGroups, *, sums=None) -> np.ndarray:
     """Average precision, as scikit-learn: sum over thresholds of ΔRecall × Precision."""
-    t = y_true_pos.astype(float)
-    pos = ties.sums(W * t)[:, ::-1]
-    neg = ties.sums(W * (1.0 - t))[:, ::-1]
+    pos, neg = rank_sums(W, y_true_pos, ties) if sums is None else sums
+    pos, neg = pos[:, ::-1], neg[:, ::-1]
     tp = np.cumsum(pos, axis=1)
-    fp = np.cumsum(neg, axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        precision = np.where(tp + fp > 0, tp / np.where(tp + fp > 0, tp + fp, 1.0), 0.0)
+    predicted = tp + np.cumsum(neg, axis=1)
+    # where nothing is predicted yet, ΔRecall is 0 too: the term vanishes
+    precision = np.divide(tp, predicted, out=np.zeros_like(tp), where=predicted > 0)
     return safe_divide((pos * precision).sum(axis=1), pos.sum(axis=1))
 
 

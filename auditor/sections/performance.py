@@ -67,7 +67,7 @@ class PerformanceSection:
             specs, stats = _binary(ctx, self.n_calibration_bins)
         else:
             specs, stats = _multiclass(ctx, self.n_calibration_bins)
-        w = ctx.weights
+        w = ctx.weights[order] if (order := getattr(stats, "order", None)) is not None else ctx.weights
         point = {k: float(v[0]) for k, v in stats(w[None, :]).items()}
         reps = bootstrap(stats, w, n_boot, ctx.rng("performance.bootstrap"))
         level = ctx.policy.confidence_level
@@ -118,8 +118,13 @@ Stats = Callable[[np.ndarray], dict[str, np.ndarray]]
 
 
 def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
-    t = ctx.y_true_pos
-    p = ctx.y_pred_pos
+    # Rows sorted by score make tie groups contiguous (fast rank sums); every
+    # statistic here is a sum over rows, so the order changes no value.
+    score = ctx.y_score
+    order = np.argsort(score, kind="stable") if score is not None else np.arange(ctx.n_rows)
+    score = score[order] if score is not None else None
+    t = ctx.y_true_pos[order]
+    p = ctx.y_pred_pos[order]
     plain = ctx.pos_label.item() if hasattr(ctx.pos_label, "item") else ctx.pos_label
     pos = f"'{plain}'" if isinstance(plain, str) else str(plain)
     specs = [
@@ -133,7 +138,6 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
         _Spec("f1", "F1 score", True, "there are neither true nor predicted positives",
               "Harmonic mean of precision and recall."),
     ]
-    score = ctx.y_score
     ties = M.TieGroups(score) if score is not None else None
     if score is not None:
         specs += [
@@ -144,7 +148,8 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
         ]
     proba = ctx.predictions.proba
     if proba is not None:
-        codes = _proba_codes(ctx)
+        proba = proba[order]
+        codes = _proba_codes(ctx)[order]
         ll = M.log_loss_per_row(proba, codes)
         brier = M.brier_per_row(proba, codes)
         bins = M.calibration_bins(score, n_bins)
@@ -158,7 +163,7 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
         _Spec("base_rate", f"Base rate (share truly {pos})", None, "no rows", "Share of rows whose true label is positive."),
         _Spec("selection_rate", f"Selection rate (share predicted {pos})", None, "no rows", "Share of rows the model predicts positive."),
     ]
-    correct = (ctx.y_true_code == ctx.y_pred_code).astype(float)
+    correct = (ctx.y_true_code == ctx.y_pred_code).astype(float)[order]
 
     def stats(W: np.ndarray) -> dict[str, np.ndarray]:
         c = M.binary_counts(W, t, p)
@@ -176,14 +181,16 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
             "selection_rate": M.safe_divide(tp + fp, total),
         }
         if ties is not None:
-            out["roc_auc"] = M.roc_auc(W, t, ties)
-            out["average_precision"] = M.average_precision(W, t, ties)
+            sums = M.rank_sums(W, t, ties)
+            out["roc_auc"] = M.roc_auc(W, t, ties, sums=sums)
+            out["average_precision"] = M.average_precision(W, t, ties, sums=sums)
         if proba is not None:
             out["log_loss"] = M.weighted_mean(W, ll)
             out["brier_score"] = M.weighted_mean(W, brier)
             out["expected_calibration_error"] = M.expected_calibration_error(W, score, t, bins, n_bins)
         return out
 
+    stats.order = order  # the bootstrap's weights must follow the same row order
     return specs, stats
 
 
@@ -259,8 +266,9 @@ def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
             out[f"{name}_macro"] = _masked_mean(values, present)
             out[f"{name}_weighted"] = _support_weighted(values, true)
         if ovr:
-            aucs = np.column_stack([M.roc_auc(W, pos, ties) for _, pos, ties in ovr])
-            aps = np.column_stack([M.average_precision(W, pos, ties) for _, pos, ties in ovr])
+            sums = [(pos, ties, M.rank_sums(W, pos, ties)) for _, pos, ties in ovr]
+            aucs = np.column_stack([M.roc_auc(W, pos, ties, sums=s) for pos, ties, s in sums])
+            aps = np.column_stack([M.average_precision(W, pos, ties, sums=s) for pos, ties, s in sums])
             out["roc_auc_ovr"] = aucs.mean(axis=1)
             out["average_precision_macro"] = aps.mean(axis=1)
         if proba is not None:
