@@ -21,6 +21,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--dataset", choices=("adult", "german"), default="adult", help="bundled dataset (default: adult)")
     p.add_argument("--out", default="audit-report.html", type=Path, help="HTML report path (default: audit-report.html); the JSON goes beside it")
+    p.add_argument("--pdf", type=Path, default=None, metavar="PDF", help="also write the PDF report here (.pdf)")
     p.add_argument("--random-state", type=int, default=0, help="seed of every random step (default: 0)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only the paths written")
     p.set_defaults(handler=run)
@@ -36,6 +37,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"Expected --out to end in .html. Got {str(out)!r}.")
     if not out.parent.exists():
         raise UsageError(f"Expected the folder of --out, {str(out.parent)!r}, to exist. It does not.")
+    if args.pdf is not None and (args.pdf.suffix.lower() != ".pdf" or not args.pdf.parent.exists()):
+        raise UsageError(f"Expected --pdf to end in .pdf in an existing folder. Got {str(args.pdf)!r}.")
     say = (lambda *a: None) if args.quiet else (lambda *a: print(*a, file=sys.stderr))
     say(f"Training the demo model on the bundled {args.dataset} data ...")
     setup = make_demo(args.dataset, random_state=args.random_state)
@@ -52,7 +55,12 @@ def run(args: argparse.Namespace) -> int:
     json_path = out.with_suffix(".json")
     result.save(out)
     result.save(json_path)
+    if args.pdf is not None:
+        say("Rendering the PDF ...")
+        result.save(args.pdf)
     say(f"Verdict: {result.verdict.value}")
     print(f"HTML report: {out}")
     print(f"JSON evidence: {json_path}")
+    if args.pdf is not None:
+        print(f"PDF report: {args.pdf}")
     return EXIT_OK

@@ -1,4 +1,4 @@
-"""Views of a result: HTML report, notebook display, files on disk."""
+"""Views of a result: HTML report, PDF, notebook display, text summary, files on disk."""
 
 from __future__ import annotations
 
@@ -8,20 +8,28 @@ from pathlib import Path
 from auditor._io import OutputExistsError, atomic_write
 from auditor.render._env import default_template_dir
 from auditor.render.html import render_html, render_notebook_html
+from auditor.render.pdf import PAGE_SIZES, PdfRenderError, PdfRenderWarning, render_pdf, write_pdf
+from auditor.render.text import render_text
 from auditor.render.viewmodel import build_view
 from auditor.results import AuditResult
 
 __all__ = [
     "render_html",
     "render_notebook_html",
+    "render_pdf",
+    "render_text",
+    "write_pdf",
     "build_view",
     "save_result",
     "default_template_dir",
     "OutputExistsError",
+    "PdfRenderError",
+    "PdfRenderWarning",
+    "PAGE_SIZES",
     "SUPPORTED_SUFFIXES",
 ]
 
-SUPPORTED_SUFFIXES = (".json", ".html", ".htm")
+SUPPORTED_SUFFIXES = (".json", ".html", ".htm", ".pdf")
 
 
 def save_result(
@@ -29,15 +37,21 @@ def save_result(
     path: str | PathLike[str],
     *,
     template_dir: str | PathLike[str] | None = None,
+    page_size: str = "A4",
     overwrite: bool = True,
 ) -> Path:
-    """Write ``result`` in the format its suffix names, atomically."""
+    """Write ``result`` in the format its suffix names (.json, .html, .pdf), atomically."""
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix == ".json":
-        data = result.to_json()
-    elif suffix in (".html", ".htm"):
-        data = render_html(result, template_dir=template_dir)
-    else:
+    if suffix not in SUPPORTED_SUFFIXES:
         raise ValueError(f"Expected a path ending in one of {SUPPORTED_SUFFIXES}. Got {str(path)!r}.")
+    if not overwrite and path.exists():
+        # refuse before rendering, which can take seconds
+        raise OutputExistsError(f"{str(path)!r} already exists; pass overwrite=True (or --force) to replace it.")
+    if suffix == ".json":
+        data: str | bytes = result.to_json()
+    elif suffix == ".pdf":
+        data = render_pdf(result, template_dir=template_dir, page_size=page_size)  # type: ignore[arg-type]
+    else:
+        data = render_html(result, template_dir=template_dir)
     return atomic_write(path, data, overwrite=overwrite)

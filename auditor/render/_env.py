@@ -1,4 +1,9 @@
-"""The jinja environment: autoescaped, strict, with the user's folder searched first."""
+"""The jinja environment: autoescaped, strict, with the user's folder searched first.
+
+A user's folder shadows bundled templates of the same name. The bundled ones stay
+reachable under the ``auditor/`` prefix, so a user's ``report.html.j2`` can
+``{% extends "auditor/report.html.j2" %}`` and override a single block.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,10 @@ from pathlib import Path
 
 import jinja2
 
-__all__ = ["default_template_dir", "environment"]
+__all__ = ["default_template_dir", "environment", "BUNDLED_PREFIX"]
+
+#: Bundled templates are also reachable as ``auditor/<name>``, e.g. for ``{% extends %}``.
+BUNDLED_PREFIX = "auditor"
 
 
 def default_template_dir() -> Path:
@@ -26,14 +34,20 @@ def default_template_dir() -> Path:
 
 @lru_cache(maxsize=8)
 def _environment(template_dir: str | None) -> jinja2.Environment:
-    folders = [str(default_template_dir())]
+    bundled = str(default_template_dir())
+    folders = [bundled]
     if template_dir is not None:
         folder = Path(template_dir)
         if not folder.is_dir():
             raise FileNotFoundError(f"Expected template_dir {str(folder)!r} to be a folder. It is not.")
         folders.insert(0, str(folder))
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.FileSystemLoader(folders),
+                jinja2.PrefixLoader({BUNDLED_PREFIX: jinja2.FileSystemLoader(bundled)}),
+            ]
+        ),
         # every template renders HTML that carries user data (column names, group
         # labels): escape everything, whatever the file is called
         autoescape=True,

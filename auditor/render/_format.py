@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor.results import Estimate
 
-__all__ = ["fmt_num", "fmt_ci", "fmt_pct", "fmt_count", "status_css"]
+__all__ = ["fmt_num", "fmt_ci", "fmt_pct", "fmt_count", "fmt_datetime", "status_css"]
 
 
 def fmt_num(x: float | None, digits: int = 3) -> str:
@@ -38,3 +38,17 @@ def fmt_ci(est: Estimate, digits: int = 3, *, percent: bool = False) -> str:
 
 def status_css(status) -> str:
     return str(status).lower()
+
+
+def fmt_datetime(iso: str) -> str:
+    """``2026-01-31T09:05:00+00:00`` -> ``2026-01-31 09:05 UTC`` (input kept if unparsable)."""
+    from datetime import UTC, datetime
+
+    try:
+        t = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    if t.tzinfo is not None:
+        t = t.astimezone(UTC)
+        return t.strftime("%Y-%m-%d %H:%M UTC")
+    return t.strftime("%Y-%m-%d %H:%M")

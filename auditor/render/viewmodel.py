@@ -3,17 +3,24 @@
 Everything the templates show is computed here, as strings, lists and dicts:
 templates call no methods and format nothing, and a misspelt field fails under
 ``StrictUndefined`` instead of rendering blank.
+
+The document is generic over sections: each registered section view (see
+:mod:`auditor.render.views`) becomes a numbered chapter with a table-of-contents
+entry; its optional ``key_numbers`` go to the executive summary and its optional
+``methods`` rows to the appendix.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import matplotlib
 
-from auditor.render._format import fmt_ci, fmt_num, status_css
+from auditor.render._format import fmt_datetime, status_css
 from auditor.render.views import SECTION_VIEWS
 from auditor.results import AuditResult, Status, to_jsonable
 
-__all__ = ["build_view", "VERDICT_SENTENCES"]
+__all__ = ["build_view", "VERDICT_SENTENCES", "ViewError", "REQUIRED_VIEW_KEYS"]
 
 # Rendering happens in scripts, servers and CI without a display.
 matplotlib.use("Agg", force=False)
@@ -24,8 +31,18 @@ VERDICT_SENTENCES = {
     Status.INCONCLUSIVE: "The data cannot settle at least one check of the policy; see the findings marked INCONCLUSIVE.",
     Status.FAIL: "The model fails at least one check of the policy; see the findings marked FAIL.",
 }
+NO_CHECK_SENTENCE = "No policy check applied to this audit."
+
+#: Keys every section view must carry.
+REQUIRED_VIEW_KEYS = ("id", "title", "template")
 
 _TASKS = {"binary": "Binary classification", "multiclass": "Multiclass classification", "regression": "Regression"}
+_STATUS_ICONS = {"pass": "✓", "warn": "!", "inconclusive": "?", "fail": "✗"}
+_MAX_INPUTS_SHOWN = 40
+
+
+class ViewError(ValueError):
+    """A section view does not follow the view contract."""
 
 
 def build_view(result: AuditResult, *, figures: bool = True) -> dict:
@@ -33,127 +50,251 @@ def build_view(result: AuditResult, *, figures: bool = True) -> dict:
 
     Parameters
     ----------
+    result : AuditResult
     figures : bool, default=True
         Draw the figures (the slow part); off for text-only views.
+
+    Returns
+    -------
+    dict
+        Plain strings, numbers, lists and dicts only.
     """
-    s = result.summary
-    sections = [v for _, build in SECTION_VIEWS if (v := build(result, figures=figures)) is not None]
-    counts = {st.value: sum(1 for f in result.findings if f.status is st) for st in Status}
-    findings = [
-        {
-            "status": f.status.value,
-            "css": status_css(f.status),
-            "title": f.title,
-            "message": f.message,
-            "section": f.section,
-            "groups": list(f.groups),
-        }
-        for f in result.sorted_findings()
-    ]
-    facts = [
-        ("Model", s.model_name),
-        ("Model structure", s.model_description),
-        ("Task", _TASKS[s.task]),
-        ("Data", s.dataset_name or "—"),
-        ("Audited rows", f"{s.n_rows:,}"),
-        ("Columns", f"{s.n_columns:,}" if s.n_columns else "—"),
-        ("Target", s.target_name),
-    ]
-    if s.pos_label is not None:
-        facts.append(("Positive (favourable) class", s.pos_label))
-    if s.task != "regression":
-        facts.append(("Classes", ", ".join(s.classes)))
-    facts.append(("Sensitive features", ", ".join(s.sensitive_features) or "none given"))
-    if s.model_feature_names:
-        shown = ", ".join(s.model_feature_names[:40])
-        more = len(s.model_feature_names) - 40
-        facts.append(("Model inputs", shown + (f" and {more} more" if more > 0 else "")))
-    if s.sample_weight:
-        facts.append(("Sample weights", "yes"))
-    key_numbers = _key_numbers(result)
-    issues = {
-        "warnings": [{"source": w.source, "message": w.message} for w in result.warnings],
-        "failures": [{"section": f.section, "error": f"{f.error_type}: {f.message}"} for f in result.failures],
-        "skipped": [{"section": k.section, "reason": k.reason} for k in result.skipped],
-    }
-    has_issues = any(issues.values())
-    toc = [{"id": "summary", "title": "Summary"}] + [{"id": v["id"], "title": v["title"]} for v in sections]
-    if has_issues:
-        toc.append({"id": "issues", "title": "Warnings and omissions"})
-    toc.append({"id": "appendix", "title": "Appendix: methods, policy and provenance"})
+    named = _section_views(result, figures)
+    sections = [v for _, v in named]
+    by_name = dict(named)
     p = result.provenance
+    issues = _issues(result)
+    has_issues = any(issues.values())
+    toc = [{"id": v["id"], "number": v["number"], "title": v["title"]} for v in sections]
+    if has_issues:
+        toc.append({"id": "issues", "number": str(len(sections) + 1), "title": "Warnings and omissions"})
+    toc.append({"id": "appendix", "number": "A", "title": "Appendix: methods, policy and provenance"})
     return {
-        "title": f"Model audit — {s.model_name}",
-        "model_name": s.model_name,
-        "created_at": p.created_at,
-        "facts": [{"label": k, "value": v} for k, v in facts],
-        "verdict": {
-            "status": result.verdict.value,
-            "css": status_css(result.verdict),
-            "sentence": VERDICT_SENTENCES[result.verdict] if result.findings else "No policy check applied to this audit.",
-            "counts": [{"status": k, "css": k.lower(), "n": n} for k, n in counts.items() if n],
-        },
-        "findings": findings,
-        "key_numbers": key_numbers,
+        "title": f"Model audit — {result.summary.model_name}",
+        "model_name": result.summary.model_name,
+        "data_name": result.summary.dataset_name or "the supplied data",
+        "created_at": fmt_datetime(p.created_at),
+        "created_date": p.created_at[:10],
+        "generator": f"auditor {p.auditor_version}",
+        "lede": _lede(result, sections),
+        "verdict": _verdict(result),
+        "findings": _findings(result, by_name),
+        "key_numbers": [
+            {**k, "section": v["title"], "link": "#" + v["id"]} for v in sections for k in v.get("key_numbers", ())
+        ],
+        "facts": _facts(result, full=False),
         "sections": sections,
         "issues": issues,
         "has_issues": has_issues,
         "toc": toc,
+        "methods": _methods(result, sections),
         "policy": _policy_rows(result),
-        "methods": _methods(result),
-        "provenance": [
-            {"label": "auditor version", "value": p.auditor_version},
-            {"label": "Created (UTC)", "value": p.created_at},
-            {"label": "random_state", "value": str(p.random_state)},
-            {"label": "Data fingerprint", "value": p.data_fingerprint},
-            {"label": "Model fingerprint", "value": p.model_fingerprint or "— (no model)"},
-            {"label": "Schema version", "value": result.schema_version},
-        ]
-        + [{"label": k, "value": v} for k, v in sorted(p.library_versions.items())],
+        "audited": _facts(result, full=True),
+        "provenance": _provenance(result),
+        "libraries": [{"label": k, "value": v} for k, v in sorted(p.library_versions.items())],
     }
 
 
-def _key_numbers(result: AuditResult) -> list[dict]:
-    perf = result.performance
-    if perf is None:
-        return []
-    keys = {
-        "binary": ("roc_auc", "accuracy", "f1", "balanced_accuracy"),
-        "multiclass": ("roc_auc_ovr", "accuracy", "f1_macro", "balanced_accuracy"),
-        "regression": ("r2", "mean_absolute_error", "root_mean_squared_error"),
-    }[perf.task]
-    out = []
-    present = {m.key: m for m in perf.metrics}
-    for k in keys:
-        if k in present:
-            m = present[k]
-            out.append({"label": m.label, "value": fmt_num(m.estimate.value), "ci": fmt_ci(m.estimate)})
+# -- sections -------------------------------------------------------------------------
+
+def _section_views(result: AuditResult, figures: bool) -> list[tuple[str, dict]]:
+    """(section name, view) for every section with something to show, numbered in order."""
+    out: list[tuple[str, dict]] = []
+    seen: set[str] = set()
+    for name, build in SECTION_VIEWS:
+        view = build(result, figures=figures)
+        if view is None:
+            continue
+        _check_view(name, view, seen)
+        seen.add(view["id"])
+        out.append((name, {**view, "number": str(len(out) + 1)}))
     return out
 
 
-def _policy_rows(result: AuditResult) -> list[dict]:
-    rows = []
+def _check_view(name: str, view: Any, seen: set[str]) -> None:
+    if not isinstance(view, dict):
+        raise ViewError(f"Expected the {name!r} section view to return a dict or None. Got {type(view).__name__}.")
+    missing = [k for k in REQUIRED_VIEW_KEYS if not view.get(k)]
+    if missing:
+        raise ViewError(f"Expected the {name!r} section view to have {list(REQUIRED_VIEW_KEYS)}. Missing {missing}.")
+    if view["id"] in seen or view["id"] in ("summary", "contents", "issues", "appendix"):
+        raise ViewError(f"Expected a unique id for the {name!r} section view. Got {view['id']!r} twice or reserved.")
+    for fig in view.get("figures", ()):
+        empty = [k for k in ("alt", "caption", "title") if not fig.get(k)]
+        if empty:
+            raise ViewError(f"Expected figure {fig.get('id')!r} of the {name!r} view to have {empty}. They are empty.")
+    for key, fields in (("key_numbers", ("label", "value", "ci")), ("methods", ("label", "value"))):
+        for row in view.get(key, ()):
+            if not isinstance(row, dict) or any(f not in row for f in fields):
+                raise ViewError(f"Expected each {key} row of the {name!r} view to have {list(fields)}. Got {row!r}.")
 
-    def walk(prefix: str, data: dict) -> None:
+
+# -- summary --------------------------------------------------------------------------
+
+def _human_list(items: list[str]) -> str:
+    items = [i for i in items if i]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _lede(result: AuditResult, sections: list[dict]) -> list[str]:
+    """Two or three sentences a non-technical reader can start from."""
+    s = result.summary
+    what = {
+        "binary": f"predicts {s.target_name}",
+        "multiclass": f"assigns one of {len(s.classes)} classes of {s.target_name}",
+        "regression": f"predicts the value of {s.target_name}",
+    }[s.task]
+    favourable = f" (favourable outcome: {s.pos_label})" if s.pos_label is not None else ""
+    rows = f"{s.n_rows:,} row" + ("" if s.n_rows == 1 else "s")
+    data = s.dataset_name or "the supplied data"
+    model = "The audited model" if s.has_model else "The audited predictions come from a model that"
+    first = f"{model} “{s.model_name}” {what}{favourable}. It was audited on {rows} of {data}."
+    checked = _human_list([v["title"].lower() for v in sections]) or "no analysis"
+    groups = (
+        f", comparing groups defined by {_human_list(list(s.sensitive_features))}"
+        if s.sensitive_features
+        else ", without sensitive features (no group comparison)"
+    )
+    second = f"This report covers {checked}{groups}, judged against the policy listed in the appendix."
+    return [first, second]
+
+
+def _verdict(result: AuditResult) -> dict:
+    counts = {st: sum(1 for f in result.findings if f.status is st) for st in Status}
+    order = sorted(Status, key=lambda st: -st.severity)
+    return {
+        "status": result.verdict.value,
+        "css": status_css(result.verdict),
+        "icon": _STATUS_ICONS[status_css(result.verdict)],
+        "sentence": VERDICT_SENTENCES[result.verdict] if result.findings else NO_CHECK_SENTENCE,
+        "counts": [{"status": st.value, "css": status_css(st), "n": counts[st]} for st in order if counts[st]],
+        "n_checks": len(result.findings),
+    }
+
+
+def _findings(result: AuditResult, by_name: dict) -> list[dict]:
+    by_id = {v["id"]: v for v in by_name.values()}
+    out = []
+    for f in result.sorted_findings():
+        view = by_name.get(f.section) or by_id.get(f.section)
+        out.append(
+            {
+                "status": f.status.value,
+                "css": status_css(f.status),
+                "title": f.title,
+                "message": f.message,
+                "section": f.section,
+                "section_title": view["title"] if view else f.section,
+                "link": "#" + view["id"] if view else "",
+                "groups": list(f.groups),
+            }
+        )
+    return out
+
+
+def _facts(result: AuditResult, *, full: bool) -> list[dict]:
+    s = result.summary
+    target = s.target_name + (f" (favourable outcome: {s.pos_label})" if s.pos_label is not None else "")
+    rows = [
+        ("Model", s.model_name),
+        ("Data", s.dataset_name or "—"),
+        ("Audited rows", f"{s.n_rows:,}"),
+        ("Task", _TASKS[s.task]),
+        ("Target", target),
+        ("Sensitive features", ", ".join(s.sensitive_features) or "none given"),
+        ("Audit date (UTC)", fmt_datetime(result.provenance.created_at)),
+    ]
+    if not full:
+        return [{"label": k, "value": v} for k, v in rows]
+    rows.insert(1, ("Model structure", s.model_description))
+    rows.append(("Columns", f"{s.n_columns:,}" if s.n_columns else "—"))
+    if s.task != "regression":
+        rows.append(("Classes", ", ".join(s.classes)))
+    rows.append(("Scores used", {"probability": "predicted probabilities", "decision": "decision scores",
+                                  "none": "none (labels only)"}[s.score_kind]))
+    if s.model_feature_names:
+        shown = ", ".join(s.model_feature_names[:_MAX_INPUTS_SHOWN])
+        more = len(s.model_feature_names) - _MAX_INPUTS_SHOWN
+        rows.append(("Model inputs", shown + (f" and {more} more" if more > 0 else "")))
+    rows.append(("Sample weights", "yes" if s.sample_weight else "no"))
+    rows += [("Note", n) for n in s.notes]
+    return [{"label": k, "value": v} for k, v in rows]
+
+
+def _issues(result: AuditResult) -> dict:
+    return {
+        "failures": [{"section": f.section, "error": f"{f.error_type}: {f.message}"} for f in result.failures],
+        "skipped": [{"section": k.section, "reason": k.reason} for k in result.skipped],
+        "warnings": [{"source": w.source, "message": w.message} for w in result.warnings],
+    }
+
+
+# -- appendix -------------------------------------------------------------------------
+
+def _methods(result: AuditResult, sections: list[dict]) -> list[dict]:
+    """General method rows, then each section's own ``methods`` rows."""
+    c = result.config
+    level = f"{round(100 * result.policy.confidence_level)}%"
+    general = [
+        {"label": "Analyses requested", "value": ", ".join(c.sections) or "none"},
+        {
+            "label": "Confidence intervals",
+            "value": f"{level} percentile bootstrap over the audited rows, {c.n_bootstrap:,} resamples"
+            if c.n_bootstrap
+            else "none (n_bootstrap=0)",
+        },
+        {"label": "random_state", "value": f"{c.random_state} (every random step is seeded from it)"},
+        {
+            "label": "Verdicts",
+            "value": "PASS when the whole interval meets the threshold, FAIL when the whole interval misses it, "
+            "INCONCLUSIVE when it straddles the threshold or the value is undefined. The overall verdict is the "
+            "most severe finding.",
+        },
+        {"label": "Failing analyses", "value": "recorded and reported" if c.errors == "record" else "stop the audit"},
+    ]
+    groups = [{"title": "General", "rows": general}]
+    groups += [{"title": v["title"], "rows": list(v["methods"])} for v in sections if v.get("methods")]
+    return groups
+
+
+def _policy_rows(result: AuditResult) -> list[dict]:
+    """Every threshold of the policy, grouped by area; ``off`` for a disabled check."""
+    rows: list[dict] = []
+
+    def value(v: Any) -> str:
+        if v is None:
+            return "off"
+        if isinstance(v, bool):
+            return "yes" if v else "no"
+        if isinstance(v, (list, tuple)):
+            return ", ".join(str(x) for x in v) or "—"
+        return str(v)
+
+    def walk(area: str, prefix: str, data: dict) -> None:
         for k, v in data.items():
             if isinstance(v, dict):
-                walk(f"{prefix}{k}.", v)
+                walk(area or k, f"{prefix}{k}.", v)
             else:
-                rows.append({"name": f"{prefix}{k}", "value": "off" if v is None else str(v)})
+                rows.append({"area": area or "general", "name": f"{prefix}{k}", "value": value(v)})
 
-    walk("", to_jsonable(result.policy))
+    walk("", "", to_jsonable(result.policy))
     return rows
 
 
-def _methods(result: AuditResult) -> list[dict]:
-    c = result.config
-    level = f"{round(100 * result.policy.confidence_level)}%"
-    return [
-        {"label": "Sections run", "value": ", ".join(c.sections)},
-        {"label": "Confidence intervals", "value": f"{level} percentile bootstrap, {c.n_bootstrap:,} resamples" if c.n_bootstrap else "none"},
-        {"label": "random_state", "value": f"{c.random_state} (every random step is seeded from it)"},
-        {"label": "Verdicts", "value": "PASS when the whole interval meets the threshold, FAIL when the whole interval misses it, INCONCLUSIVE when it straddles the threshold or the value is undefined."},
+def _provenance(result: AuditResult) -> list[dict]:
+    p = result.provenance
+    rows = [
+        ("auditor version", p.auditor_version),
+        ("Created (UTC)", fmt_datetime(p.created_at)),
+        ("random_state", str(p.random_state)),
+        ("Data fingerprint", p.data_fingerprint),
+        ("Model fingerprint", p.model_fingerprint or "— (no model)"),
+        ("Schema version", result.schema_version),
+        ("Python", p.python_version),
     ]
-
-
+    if p.platform:
+        rows.append(("Platform", p.platform))
+    return [{"label": k, "value": v} for k, v in rows]
 

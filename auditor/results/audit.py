@@ -123,12 +123,25 @@ class AuditResult:
         path: str | PathLike[str],
         *,
         template_dir: str | PathLike[str] | None = None,
+        page_size: Literal["A4", "Letter"] = "A4",
         overwrite: bool = True,
     ) -> Path:
         """Write the result to ``path``; the suffix picks the format.
 
-        ``.json`` writes the evidence file, ``.html`` the self-contained report.
+        ``.json`` writes the evidence file, ``.html`` the self-contained report,
+        ``.pdf`` the same report laid out for print (WeasyPrint; it fetches nothing).
         The file is written atomically: a reader never sees a partial file.
+
+        Parameters
+        ----------
+        path : path
+            Ending in ``.json``, ``.html``/``.htm`` or ``.pdf``.
+        template_dir : path, optional
+            A folder of templates searched before the bundled ones (HTML and PDF).
+        page_size : {"A4", "Letter"}, default="A4"
+            PDF only.
+        overwrite : bool, default=True
+            ``False`` refuses to replace an existing file.
 
         Returns
         -------
@@ -137,7 +150,7 @@ class AuditResult:
         """
         from auditor.render import save_result
 
-        return save_result(self, path, template_dir=template_dir, overwrite=overwrite)
+        return save_result(self, path, template_dir=template_dir, page_size=page_size, overwrite=overwrite)
 
     def _repr_html_(self) -> str:
         from auditor.render import render_notebook_html

@@ -61,7 +61,56 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
         "base_rates": [{"label": k, "value": f"{100 * v:.1f}%"} for k, v in (perf.base_rates or {}).items()],
         "figures": [f.as_dict() for f in figs],
         "notes": list(perf.notes),
+        "key_numbers": _key_numbers(perf, level),
+        "methods": _methods(perf, level),
     }
+
+
+_KEY_METRICS = {
+    "binary": ("roc_auc", "accuracy", "balanced_accuracy", "f1"),
+    "multiclass": ("roc_auc_ovr", "accuracy", "balanced_accuracy", "f1_macro"),
+    "regression": ("r2", "mean_absolute_error", "root_mean_squared_error"),
+}
+
+
+def _key_numbers(perf, level: str) -> list[dict]:
+    """The headline metrics for the executive summary."""
+    present = {m.key: m for m in perf.metrics}
+    out = []
+    for key in _KEY_METRICS[perf.task]:
+        if key in present:
+            m = present[key]
+            ci = fmt_ci(m.estimate)
+            out.append({
+                "label": m.label,
+                "value": fmt_num(m.estimate.value),
+                "ci": f"{level} interval {ci}" if ci else (m.estimate.reason or ""),
+            })
+    return out
+
+
+def _methods(perf, level: str) -> list[dict]:
+    rows = [{
+        "label": "Metric intervals",
+        "value": f"{level} percentile bootstrap, {perf.n_bootstrap:,} resamples of the audited rows"
+        if perf.n_bootstrap else "none (n_bootstrap=0)",
+    }]
+    if perf.calibration:
+        cal = perf.calibration[0]
+        rows.append({
+            "label": "Calibration",
+            "value": f"{len(cal.bin_edges) - 1} equal-width probability bins; expected calibration error is the "
+            "row-weighted mean gap between predicted probability and observed rate",
+        })
+    if perf.roc_curves:
+        rows.append({"label": "ROC curves", "value": "computed on every row; thinned to at most a few hundred points for display"})
+    if perf.residuals is not None:
+        r = perf.residuals
+        rows.append({
+            "label": "Residual scatter",
+            "value": f"a seeded random sample of {len(r.sample_residual):,} of {r.n_rows:,} rows; the histogram uses every row",
+        })
+    return rows
 
 
 def _intro(result: AuditResult) -> str:

@@ -1,0 +1,254 @@
+"""``auditor run``: audit a saved model on a data file; a deployment gate.
+
+Exit codes: 0 the policy passes (WARN counts as a pass), 1 the policy fails (and,
+with ``--fail-on-inconclusive``, when a check is INCONCLUSIVE), 2 a usage or input
+error, reported without a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from auditor.cli._inputs import (
+    DATA_SUFFIXES,
+    check_columns,
+    check_outputs,
+    load_model,
+    load_table,
+    match_label,
+)
+
+__all__ = ["add_parser", "run", "exit_code", "add_render_options", "write_outputs", "check_template_dir"]
+
+_TRUST_HELP = (
+    "load a joblib/pickle --model file. Loading a pickle RUNS CODE stored in the file: anyone who could "
+    "change the file can take over this machine. Use it only for files you created or fully trust; "
+    "prefer saving models with skops (skops.io.dump)."
+)
+
+
+def add_render_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by every command that writes a report."""
+    p.add_argument("--template-dir", type=Path, metavar="DIR",
+                   help="folder of report templates searched before the bundled ones (restyle, logo, extra blocks)")
+    p.add_argument("--page-size", choices=("A4", "Letter"), default=None, help="PDF page size (default: A4)")
+    p.add_argument("--force", action="store_true", help="replace output files that already exist")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary; errors still go to stderr")
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "run",
+        help="audit a saved model on a data file and gate on the policy",
+        description=(
+            "Audit a fitted model on a CSV or Parquet file: performance, explanations and fairness with "
+            "confidence intervals, judged against a policy. Writes the HTML report, the PDF and the JSON "
+            "evidence, prints the findings, and exits 0 when the policy passes (WARN included), 1 when it "
+            "fails, 2 on a usage or input error."
+        ),
+        epilog=(
+            "Every output is checked before the audit starts, and written atomically. "
+            "Command-line flags override the --config file."
+        ),
+    )
+    p.add_argument("--model", required=True, type=Path, metavar="MODEL",
+                   help="the fitted model: a skops file (.skops, preferred) or, with --trust-model-file, "
+                        "a joblib/pickle file (.joblib, .pkl, .pickle)")
+    p.add_argument("--data", required=True, type=Path, metavar="DATA",
+                   help=f"the rows to audit, with the target column ({', '.join(DATA_SUFFIXES)})")
+    p.add_argument("--target", metavar="COLUMN", help="the column of true outcomes (or [data] target in --config)")
+    p.add_argument("--sensitive", nargs="+", metavar="COLUMN",
+                   help="columns that define the groups compared for fairness (or [data] sensitive)")
+    p.add_argument("--config", type=Path, metavar="TOML",
+                   help="audit configuration: [policy] thresholds and [audit], [data], [sections.NAME], [report] options")
+    p.add_argument("--out", type=Path, metavar="HTML", help="write the HTML report here (.html)")
+    p.add_argument("--pdf", type=Path, metavar="PDF", help="write the PDF report here (.pdf)")
+    p.add_argument("--json", type=Path, metavar="JSON", help="write the JSON evidence here (.json); `auditor render` re-renders it")
+    p.add_argument("--pos-label", metavar="LABEL", help="the favourable class of a binary target")
+    p.add_argument("--sections", nargs="+", metavar="NAME", help="analyses to run (default: all)")
+    p.add_argument("--random-state", type=int, metavar="INT", help="seed of every random step (default: 0)")
+    p.add_argument("--n-bootstrap", type=int, metavar="INT", help="bootstrap resamples behind each interval (default: 1000)")
+    p.add_argument("--model-name", metavar="TEXT", help="how the report names the model")
+    p.add_argument("--data-name", metavar="TEXT", help="how the report names the data (default: the file name)")
+    p.add_argument("--fail-on-inconclusive", action="store_true",
+                   help="exit 1 also when a check is INCONCLUSIVE (the data cannot tell whether it passes)")
+    p.add_argument("--trust-type", action="append", default=[], metavar="TYPE",
+                   help="trust this type when loading a skops model (repeat for several); the error for an "
+                        "untrusted file lists the types it contains")
+    p.add_argument("--trust-model-file", action="store_true", help=_TRUST_HELP)
+    add_render_options(p)
+    p.set_defaults(handler=run)
+
+
+def exit_code(verdict, *, fail_on_inconclusive: bool = False) -> int:
+    """0 for PASS and WARN, 1 for FAIL (and INCONCLUSIVE when asked)."""
+    from auditor.cli import EXIT_FAIL, EXIT_OK
+    from auditor.results import Status
+
+    if verdict is Status.FAIL or (fail_on_inconclusive and verdict is Status.INCONCLUSIVE):
+        return EXIT_FAIL
+    return EXIT_OK
+
+
+def check_template_dir(template_dir: Path | None, needed: bool) -> None:
+    """A custom template folder exists and its report template compiles."""
+    from auditor.cli import UsageError
+
+    if template_dir is None:
+        return
+    if not template_dir.is_dir():
+        raise UsageError(f"Expected --template-dir {str(template_dir)!r} to be a folder. It is not.")
+    if not needed:
+        return
+    import jinja2
+
+    from auditor.render._env import environment
+
+    try:
+        environment(template_dir).get_template("report.html.j2")
+    except jinja2.TemplateError as exc:
+        where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
+        raise UsageError(f"The templates in {str(template_dir)!r} do not compile{where}: {exc}") from None
+
+
+def write_outputs(result, *, html: Path | None, pdf: Path | None, json: Path | None,
+                  template_dir: Path | None, page_size: str, force: bool, say) -> list[Path]:
+    """Write the requested files atomically: evidence first, then the reports."""
+    import jinja2
+
+    from auditor._io import OutputExistsError
+    from auditor.cli import UsageError
+    from auditor.render import PdfRenderError
+
+    written = []
+    for path in (json, html, pdf):
+        if path is None:
+            continue
+        if path.suffix.lower() == ".pdf":
+            say(f"Rendering the PDF {path} ...")
+        try:
+            written.append(result.save(path, template_dir=template_dir, page_size=page_size, overwrite=force))
+        except (PdfRenderError, jinja2.TemplateError, OutputExistsError) as exc:
+            raise UsageError(f"Could not write {str(path)!r}: {exc}") from None
+    return written
+
+
+def _option(args_value: Any, cfg: dict, key: str, default: Any = None) -> Any:
+    return args_value if args_value is not None else cfg.get(key, default)
+
+
+def run(args: argparse.Namespace) -> int:
+    from auditor.cli import UsageError
+    from auditor.cli._config import ConfigError, build_sections, read_config
+    from auditor.cli._progress import Say, StageProgress
+
+    say = Say(args.quiet)
+    try:
+        cfg = read_config(args.config) if args.config is not None else None
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    data_cfg = cfg.data if cfg else {}
+    audit_cfg = cfg.audit if cfg else {}
+    report_cfg = cfg.report if cfg else {}
+    template_dir = args.template_dir or (Path(report_cfg["template_dir"]) if "template_dir" in report_cfg else None)
+    page_size = args.page_size or report_cfg.get("page_size", "A4")
+    if page_size not in ("A4", "Letter"):
+        raise UsageError(f"Expected [report] page_size to be 'A4' or 'Letter'. Got {page_size!r}.")
+
+    # everything that can be checked without the audit is checked before it
+    check_outputs(
+        [("--out", args.out, (".html", ".htm")), ("--pdf", args.pdf, (".pdf",)), ("--json", args.json, (".json",))],
+        force=args.force,
+        inputs=[args.model, args.data] + ([args.config] if args.config else []),
+    )
+    check_template_dir(template_dir, needed=args.out is not None or args.pdf is not None)
+    target = _option(args.target, data_cfg, "target")
+    if target is None:
+        raise UsageError("Expected the target column: pass --target COLUMN (or set [data] target in --config).")
+    sensitive = list(args.sensitive) if args.sensitive else list(data_cfg.get("sensitive", []))
+    weight_col = data_cfg.get("sample_weight")
+    drop = list(data_cfg.get("drop", []))
+    source = cfg.source if cfg else "the configuration"
+    try:
+        sections = build_sections(_option(args.sections, audit_cfg, "sections"), cfg.section_options if cfg else {}, source)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+
+    say(f"Reading {args.data} ...")
+    frame = load_table(args.data)
+    check_columns(frame, [target], "--target", str(args.data))
+    check_columns(frame, sensitive, "--sensitive", str(args.data))
+    if weight_col is not None:
+        check_columns(frame, [weight_col], "[data] sample_weight", str(args.data))
+    check_columns(frame, drop, "[data] drop", str(args.data))
+    if target in sensitive:
+        raise UsageError(f"Column {target!r} is both the target and a sensitive feature.")
+    y = frame[target]
+    if y.isna().any():
+        raise UsageError(f"Expected no missing values in the target column {target!r}. Found {int(y.isna().sum()):,}.")
+    X = frame.drop(columns=[target] + drop + ([weight_col] if weight_col else []))
+    sample_weight = frame[weight_col].to_numpy() if weight_col else None
+    pos_label = _option(args.pos_label, audit_cfg, "pos_label")
+    if pos_label is not None:
+        pos_label = match_label(pos_label, list(y.drop_duplicates()), "--pos-label")
+
+    say(f"Loading the model {args.model} ...")
+    model = load_model(args.model, trusted_types=args.trust_type, trust_model_file=args.trust_model_file)
+
+    from auditor.auditor import Auditor
+
+    try:
+        auditor = Auditor(
+            model,
+            X,
+            y,
+            sensitive_features=sensitive or None,
+            task=audit_cfg.get("task", "auto"),
+            pos_label=pos_label,
+            sample_weight=sample_weight,
+            random_state=_option(args.random_state, audit_cfg, "random_state", 0),
+            sections=sections if sections is not None else _option(args.sections, audit_cfg, "sections"),
+            policy=cfg.policy if cfg else None,
+            n_bootstrap=_option(args.n_bootstrap, audit_cfg, "n_bootstrap", 1000),
+            sensitive_nan=audit_cfg.get("sensitive_nan", "raise"),
+            model_name=_option(args.model_name, audit_cfg, "model_name"),
+            data_name=_option(args.data_name, audit_cfg, "data_name") or args.data.name,
+            errors=audit_cfg.get("errors", "record"),
+            n_jobs=audit_cfg.get("n_jobs"),
+        )
+    except (ValueError, TypeError, KeyError) as exc:
+        # our validation errors name the argument or column; they are input errors
+        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+        raise UsageError(f"Cannot audit these inputs: {message}") from None
+
+    stages = ["predict"] + [s.name for s in auditor.sections]
+    with StageProgress(stages, quiet=args.quiet) as progress:
+        result = auditor.run(progress=progress)
+
+    written = write_outputs(result, html=args.out, pdf=args.pdf, json=args.json, template_dir=template_dir,
+                            page_size=page_size, force=args.force, say=say)
+    code = exit_code(result.verdict, fail_on_inconclusive=args.fail_on_inconclusive)
+    _report(result, written, code, args)
+    return code
+
+
+def _report(result, written: list[Path], code: int, args: argparse.Namespace) -> None:
+    from auditor.render import render_text
+
+    counts = ", ".join(f"{sum(1 for f in result.findings if f.status is st)} {st.value}"
+                       for st in sorted({f.status for f in result.findings}, key=lambda s: -s.severity))
+    gate = "passes" if code == 0 else "fails"
+    if args.quiet:
+        print(f"Verdict: {result.verdict.value}" + (f" ({counts})" if counts else ""))
+        return
+    print(render_text(result), end="")
+    print()
+    for path in written:
+        print(f"Wrote {path}")
+    note = ""
+    if result.verdict.value == "INCONCLUSIVE" and not args.fail_on_inconclusive:
+        note = " (INCONCLUSIVE counts as a pass without --fail-on-inconclusive)"
+    print(f"Gate: {gate} with exit code {code}{note}.", file=sys.stdout)
