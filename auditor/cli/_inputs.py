@@ -90,7 +90,7 @@ def match_label(value: Any, labels: Sequence[Any], flag: str) -> Any:
     matches = [label for label in labels if str(label) == text]
     if len(matches) == 1:
         return matches[0]
-    raise _usage(f"Expected {flag} to be one of the target's values {[str(x) for x in labels]}. Got {value!r}.")
+    raise _usage(f"Expected {flag} to be one of the target's values {sorted(str(x) for x in labels)}. Got {value!r}.")
 
 
 def load_model(path: str | Path, *, trusted_types: Sequence[str] = (), trust_model_file: bool = False) -> Any:

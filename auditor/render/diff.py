@@ -123,9 +123,13 @@ def render_diff_text(diff: AuditDiff, *, width: int = 88) -> str:
     """What changed, as text: verdicts, flipped checks, then every metric."""
     v = build_diff_view(diff)
     old, new = v["sides"]
+    def side(s: dict) -> str:
+        data = "" if s["dataset_name"] == "—" else f" on {s['dataset_name']}"
+        return f"{s['model_name']}{data} ({s['n_rows']} rows, audited {s['created_at']})"
+
     out = [
-        f"Baseline:  {old['model_name']} on {old['dataset_name']} ({old['created_at']}, {old['n_rows']} rows)",
-        f"Candidate: {new['model_name']} on {new['dataset_name']} ({new['created_at']}, {new['n_rows']} rows)",
+        f"Baseline:  {side(old)}",
+        f"Candidate: {side(new)}",
         "",
         f"Verdict: {old['verdict']['status']} -> {new['verdict']['status']}"
         + (" (changed)" if v["verdict_changed"] else " (unchanged)"),
