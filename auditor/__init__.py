@@ -7,6 +7,7 @@
 
 from auditor._version import __version__
 from auditor.auditor import Auditor
+from auditor.diff import AuditDiff, diff_results
 from auditor.policy import rejudge
 from auditor.results import (
     AuditResult,
@@ -22,6 +23,7 @@ from auditor.sections import PerformanceSection
 __all__ = [
     "__version__",
     "Auditor",
+    "AuditDiff",
     "AuditResult",
     "Estimate",
     "Finding",
@@ -30,5 +32,20 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Status",
+    "diff_results",
     "rejudge",
+    "render_html",
+    "write_pdf",
 ]
+
+# Renderers pull in jinja, matplotlib and WeasyPrint; load them on first use so that
+# `import auditor` (and reading a result) stays light.
+_LAZY = {"render_html": "auditor.render", "write_pdf": "auditor.render"}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'auditor' has no attribute {name!r}")

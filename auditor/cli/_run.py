@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,33 @@ _TRUST_HELP = (
 )
 
 
+_EPILOG = """\
+Every output is checked before the audit starts, and written atomically.
+Command-line flags override the --config file; unknown keys in it are errors.
+
+example audit.toml:
+  [data]
+  target = "income"
+  sensitive = ["sex", "race"]
+  drop = ["row_id"]               # columns neither the model nor the audit uses
+  [audit]
+  n_bootstrap = 1000
+  random_state = 0
+  pos_label = 1                   # the favourable class
+  sections = ["performance"]      # default: every analysis
+  [sections.performance]          # options of one analysis
+  n_calibration_bins = 10
+  [report]
+  template_dir = "branding"       # relative to this file
+  page_size = "A4"
+  [policy.performance]
+  min_roc_auc = 0.75              # false turns a check off
+
+exit codes: 0 pass (WARN included), 1 policy FAIL (or INCONCLUSIVE with
+--fail-on-inconclusive), 2 usage or input error, 3 internal error.
+"""
+
+
 def add_render_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that writes a report."""
     p.add_argument("--template-dir", type=Path, metavar="DIR",
@@ -43,16 +71,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "run",
         help="audit a saved model on a data file and gate on the policy",
-        description=(
+        description=textwrap.fill(
             "Audit a fitted model on a CSV or Parquet file: performance, explanations and fairness with "
             "confidence intervals, judged against a policy. Writes the HTML report, the PDF and the JSON "
             "evidence, prints the findings, and exits 0 when the policy passes (WARN included), 1 when it "
-            "fails, 2 on a usage or input error."
+            "fails, 2 on a usage or input error.",
+            width=78,
         ),
-        epilog=(
-            "Every output is checked before the audit starts, and written atomically. "
-            "Command-line flags override the --config file."
-        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--model", required=True, type=Path, metavar="MODEL",
                    help="the fitted model: a skops file (.skops, preferred) or, with --trust-model-file, "

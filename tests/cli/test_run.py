@@ -179,15 +179,20 @@ def test_config_file_sets_data_audit_and_section_options(ws, tmp_path, capsys):
         "[data]\ntarget = 'outcome'\nsensitive = ['group']\nsample_weight = 'w'\ndrop = ['row_id']\n"
         "[audit]\nn_bootstrap = 20\nrandom_state = 7\npos_label = 0\nmodel_name = 'From config'\n"
         "[sections.performance]\nn_calibration_bins = 5\n"
+        "[report]\ntemplate_dir = 'brand'\n"
     )
+    (tmp_path / "brand" / "styles").mkdir(parents=True)
+    (tmp_path / "brand" / "styles" / "custom.css").write_text(".auditor-report { --accent: #4b0082; }")
     argv = ["run", "--model", str(ws / "model.skops"), "--data", str(tmp_path / "data.csv"),
-            "--config", str(tmp_path / "c.toml"), "--json", str(tmp_path / "r.json"), "--random-state", "3"]
+            "--config", str(tmp_path / "c.toml"), "--json", str(tmp_path / "r.json"), "--random-state", "3",
+            "--out", str(tmp_path / "r.html")]
     assert main(argv) == EXIT_OK, capsys.readouterr().err
     r = AuditResult.from_json(tmp_path / "r.json")
     assert r.summary.pos_label == "0" and r.summary.sample_weight and r.summary.model_name == "From config"
     assert "row_id" not in r.summary.feature_names and "w" not in r.summary.feature_names
     assert r.config.random_state == 3 and r.config.n_bootstrap == 20  # the flag wins over the file
     assert len(r.performance.calibration[0].bin_edges) == 6
+    assert "#4b0082" in (tmp_path / "r.html").read_text(encoding="utf-8")  # template_dir relative to the file
 
 
 @pytest.mark.parametrize(

@@ -276,3 +276,17 @@ def test_rendering_from_archived_json_is_identical(mixed, tmp_path):
     again = AuditResult.from_json(mixed.save(tmp_path / "audit.json"))
     assert render_html(again) == render_html(mixed)
     assert render_notebook_html(again) == render_notebook_html(mixed)
+
+
+def test_warnings_and_omissions_are_a_numbered_chapter(result):
+    from dataclasses import replace
+
+    from auditor.results import SectionFailure, SkippedSection
+
+    r = replace(result, failures=(SectionFailure("shap", "MemoryError", "too big"),),
+                skipped=(SkippedSection("lime", "needs the model"),))
+    view = build_view(r, figures=False)
+    assert view["toc"][-2] == {"id": "issues", "number": "2", "title": "Warnings and omissions"}
+    html = render_html(r)
+    issues = html[html.index('id="issues"') : html.index('id="appendix"')]
+    assert "shap" in issues and "MemoryError: too big" in issues and "needs the model" in issues

@@ -1,0 +1,22 @@
+"""``auditor demo`` writes the report, the evidence and, on request, the PDF."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor import AuditResult
+from auditor.cli import EXIT_OK, EXIT_USAGE, main
+
+
+@pytest.mark.slow
+def test_demo_writes_html_json_and_pdf(tmp_path, capsys):
+    out, pdf = tmp_path / "demo.html", tmp_path / "demo.pdf"
+    assert main(["demo", "--dataset", "german", "--out", str(out), "--pdf", str(pdf), "-q"]) == EXIT_OK
+    assert out.is_file() and pdf.read_bytes().startswith(b"%PDF-")
+    assert AuditResult.from_json(tmp_path / "demo.json").summary.dataset_name.startswith("German credit")
+    assert f"PDF report: {pdf}" in capsys.readouterr().out
+
+
+def test_demo_checks_the_pdf_path_first(tmp_path, capsys):
+    assert main(["demo", "--out", str(tmp_path / "d.html"), "--pdf", str(tmp_path / "d.png")]) == EXIT_USAGE
+    assert "Expected --pdf to end in .pdf" in capsys.readouterr().err
