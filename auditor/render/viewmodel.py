@@ -37,7 +37,6 @@ NO_CHECK_SENTENCE = "No policy check applied to this audit."
 REQUIRED_VIEW_KEYS = ("id", "title", "template")
 
 _TASKS = {"binary": "Binary classification", "multiclass": "Multiclass classification", "regression": "Regression"}
-_STATUS_ICONS = {"pass": "✓", "warn": "!", "inconclusive": "?", "fail": "✗"}
 _MAX_INPUTS_SHOWN = 40
 
 
@@ -74,7 +73,6 @@ def build_view(result: AuditResult, *, figures: bool = True) -> dict:
         "model_name": result.summary.model_name,
         "data_name": result.summary.dataset_name or "the supplied data",
         "created_at": fmt_datetime(p.created_at),
-        "created_date": p.created_at[:10],
         "generator": f"auditor {p.auditor_version}",
         "lede": _lede(result, sections),
         "verdict": _verdict(result),
@@ -167,7 +165,6 @@ def _verdict(result: AuditResult) -> dict:
     return {
         "status": result.verdict.value,
         "css": status_css(result.verdict),
-        "icon": _STATUS_ICONS[status_css(result.verdict)],
         "sentence": VERDICT_SENTENCES[result.verdict] if result.findings else NO_CHECK_SENTENCE,
         "counts": [{"status": st.value, "css": status_css(st), "n": counts[st]} for st in order if counts[st]],
         "n_checks": len(result.findings),

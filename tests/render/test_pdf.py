@@ -191,3 +191,25 @@ def test_pdf_from_archived_json_has_the_same_text(result, pdf_pages, tmp_path):
     again = AuditResult.from_json(result.save(tmp_path / "a.json"))
     pages = [p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(again))).pages]
     assert pages == pdf_pages[1]
+
+
+def test_pdf_is_tagged_and_figures_keep_their_alt_text(pdf_pages, result):
+    _, _, reader = pdf_pages
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en" and root["/MarkInfo"]["/Marked"]
+    alts = []
+
+    def walk(node):
+        node = node.get_object()
+        if isinstance(node, dict):
+            if "/Alt" in node:
+                alts.append(str(node["/Alt"]))
+            if "/K" in node:
+                walk(node["/K"])
+        elif isinstance(node, list):
+            for x in node:
+                walk(x)
+
+    walk(root["/StructTreeRoot"])
+    expected = [f["alt"] for s in build_view(result)["sections"] for f in s.get("figures", ())]
+    assert expected and alts == expected
