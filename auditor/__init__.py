@@ -12,13 +12,14 @@ from auditor.policy import rejudge
 from auditor.results import (
     AuditResult,
     Estimate,
+    FairnessPolicy,
     Finding,
     PerformancePolicy,
     Policy,
     PolicyError,
     Status,
 )
-from auditor.sections import PerformanceSection
+from auditor.sections import FairnessSection, PerformanceSection
 
 __all__ = [
     "__version__",
@@ -26,6 +27,8 @@ __all__ = [
     "AuditDiff",
     "AuditResult",
     "Estimate",
+    "FairnessPolicy",
+    "FairnessSection",
     "Finding",
     "PerformancePolicy",
     "PerformanceSection",

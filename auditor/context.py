@@ -206,6 +206,11 @@ class AuditContext:
     def has(self, key: str) -> bool:
         return key in self._memo
 
+    def peek(self, key: str) -> Any:
+        """The artefact ``key`` if an earlier step computed it, else ``None``
+        (never triggers a computation)."""
+        return self._memo.get(key)
+
     @property
     def X_model(self) -> Any:
         """The model's input: its columns of X, in its order."""

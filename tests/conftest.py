@@ -64,3 +64,11 @@ def diabetes():
 
     X, y = load_diabetes(return_X_y=True, as_frame=True)
     return Ridge(alpha=1.0).fit(X, y), X, y
+
+
+@pytest.fixture(scope="session")
+def adult_demo():
+    """The reference Adult pipeline and its 16,281 held-out rows (trained once)."""
+    from auditor.demo import make_demo
+
+    return make_demo("adult")

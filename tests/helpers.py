@@ -9,3 +9,18 @@ def json_without_timestamp(result) -> dict:
     d = result.to_dict()
     d["provenance"].pop("created_at")
     return d
+
+
+#: TOML that turns off the fairness checks (for tests about other checks).
+NO_FAIRNESS_TOML = "[policy.fairness]\nmin_selection_rate_ratio = false\nmax_equalized_odds_difference = false\nproxy_warning_strength = false\n"
+
+
+def lenient_policy(min_roc_auc: float = 0.5):
+    """A policy the small test models pass: a low ROC AUC bar, fairness checks off."""
+    from auditor import Policy
+    from auditor.results import FairnessPolicy, PerformancePolicy
+
+    return Policy(
+        performance=PerformancePolicy(min_roc_auc=min_roc_auc),
+        fairness=FairnessPolicy(min_selection_rate_ratio=None, max_equalized_odds_difference=None, proxy_warning_strength=None),
+    )

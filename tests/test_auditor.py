@@ -100,7 +100,9 @@ def test_failing_section_is_recorded_and_audit_goes_on(binary_data, binary_pipel
     assert result.performance is None
     assert result.failures[0].section == "performance"
     assert result.failures[0].error_type == "RuntimeError" and "boom at row 3" in result.failures[0].message
-    assert result.verdict is Status.WARN
+    # the policy judges performance: a failed performance section means its checks
+    # could not be made, which a gate must not read as a pass
+    assert result.verdict is Status.INCONCLUSIVE
     assert "did not complete" in result.findings[0].title
     with pytest.raises(RuntimeError, match="boom"):
         Auditor(binary_pipeline, X, y, sections=[_Broken()], errors="raise").run()
@@ -109,8 +111,14 @@ def test_failing_section_is_recorded_and_audit_goes_on(binary_data, binary_pipel
 def test_progress_events(binary_data, binary_pipeline):
     X, y = binary_data
     events = []
-    Auditor(binary_pipeline, X, y, n_bootstrap=5).run(progress=lambda s, e, t: events.append((s, e)))
-    assert events == [("predict", "start"), ("predict", "done"), ("performance", "start"), ("performance", "done")]
+    Auditor(binary_pipeline, X, y, n_bootstrap=5, sections=["performance", "fairness"]).run(
+        progress=lambda s, e, t: events.append((s, e))
+    )
+    # fairness has no sensitive features here: skipped, with the event saying so
+    assert events == [
+        ("predict", "start"), ("predict", "done"), ("performance", "start"), ("performance", "done"),
+        ("fairness", "start"), ("fairness", "skipped"),
+    ]
 
 
 def test_guessed_pos_label_is_a_recorded_warning():

@@ -13,12 +13,13 @@ from auditor import Auditor, Policy, Status, rejudge
 from auditor.diff import AuditDiff, _collect, diff_results
 from auditor.render.diff import build_diff_view, render_diff_html, render_diff_text
 from auditor.results import Estimate, Finding, Metric, PerformancePolicy
+from tests.helpers import lenient_policy
 
 
 @pytest.fixture(scope="module")
 def baseline(binary_data, binary_pipeline):
     X, y = binary_data
-    lenient = Policy(performance=PerformancePolicy(min_roc_auc=0.5))
+    lenient = lenient_policy()
     return Auditor(binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=100, model_name="v1",
                    policy=lenient).run()
 
@@ -59,7 +60,7 @@ def test_metrics_match_both_results_and_overlap_is_computed_by_hand(baseline, ca
 
 
 def test_findings_flip_appear_and_disappear(baseline):
-    strict = rejudge(baseline, Policy(performance=PerformancePolicy(min_roc_auc=0.999)))
+    strict = rejudge(baseline, lenient_policy(min_roc_auc=0.999))
     d = diff_results(baseline, strict)
     (flip,) = d.flipped
     assert (flip.check, flip.old_status, flip.new_status, flip.change) == (

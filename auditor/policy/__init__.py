@@ -7,10 +7,12 @@ audit can be re-judged against a new policy without recomputation.
 
 from __future__ import annotations
 
+from auditor.policy._fairness import fairness_findings
 from auditor.policy._judge import fmt_value, judge, threshold_finding
 from auditor.policy._performance import performance_findings
 from auditor.results import (
     AuditResult,
+    FairnessPolicy,
     Finding,
     PerformancePolicy,
     Policy,
@@ -22,6 +24,7 @@ from auditor.results import (
 __all__ = [
     "Policy",
     "PerformancePolicy",
+    "FairnessPolicy",
     "PolicyError",
     "evaluate",
     "rejudge",
@@ -31,15 +34,21 @@ __all__ = [
 ]
 
 
+#: Sections whose results the policy judges: if one fails, its checks could not
+#: be made, which is INCONCLUSIVE (a gate must not read it as a pass).
+_JUDGED = {"performance", "fairness"}
+
+
 def _failure_finding(failure: SectionFailure) -> Finding:
     return Finding(
         check=f"{failure.section}.completed",
         section=failure.section,
-        status=Status.WARN,
+        status=Status.INCONCLUSIVE if failure.section in _JUDGED else Status.WARN,
         title=f"The {failure.section} analysis did not complete",
         message=(
             f"The {failure.section} analysis stopped with an error ({failure.error_type}: {failure.message}); "
-            "its results are missing from this report."
+            "its results are missing from this report"
+            + (" and its policy checks could not be made." if failure.section in _JUDGED else ".")
         ),
     )
 
@@ -50,6 +59,9 @@ def evaluate(sections: dict[str, object], failures: tuple[SectionFailure, ...], 
     perf = sections.get("performance")
     if perf is not None:
         findings += performance_findings(perf, policy)
+    fairness = sections.get("fairness")
+    if fairness is not None:
+        findings += fairness_findings(fairness, policy)
     findings += [_failure_finding(f) for f in failures]
     return tuple(sorted(findings, key=lambda f: -f.status.severity))
 

@@ -18,6 +18,17 @@ from auditor.results._base import (
 )
 from auditor.results._serde import SerialisationError, from_jsonable, to_jsonable
 from auditor.results.audit import SCHEMA_VERSION, AuditConfig, AuditResult
+from auditor.results.fairness import (
+    Disparity,
+    ExcludedGroup,
+    FairnessResult,
+    GroupingResult,
+    GroupMetrics,
+    MitigationOutcome,
+    Proxy,
+    ShapByGroup,
+    ShapGroupDifference,
+)
 from auditor.results.performance import (
     CalibrationCurve,
     ConfusionMatrix,
@@ -25,7 +36,7 @@ from auditor.results.performance import (
     ResidualSummary,
     RocCurve,
 )
-from auditor.results.policy import PerformancePolicy, Policy, PolicyError
+from auditor.results.policy import FairnessPolicy, PerformancePolicy, Policy, PolicyError
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -34,6 +45,16 @@ __all__ = [
     "AuditSummary",
     "CalibrationCurve",
     "ConfusionMatrix",
+    "Disparity",
+    "ExcludedGroup",
+    "FairnessPolicy",
+    "FairnessResult",
+    "GroupingResult",
+    "GroupMetrics",
+    "MitigationOutcome",
+    "Proxy",
+    "ShapByGroup",
+    "ShapGroupDifference",
     "Estimate",
     "Finding",
     "Metric",

@@ -11,11 +11,11 @@ import dataclasses
 import tomllib
 from dataclasses import dataclass, field
 from os import PathLike
-from typing import Any
+from typing import Any, Literal
 
 from auditor.results._serde import from_jsonable, to_jsonable
 
-__all__ = ["Policy", "PerformancePolicy", "PolicyError"]
+__all__ = ["Policy", "PerformancePolicy", "FairnessPolicy", "PolicyError"]
 
 
 class PolicyError(ValueError):
@@ -46,6 +46,68 @@ class PerformancePolicy:
 
 
 @dataclass(frozen=True)
+class FairnessPolicy:
+    """Limits on the gaps between groups.
+
+    Each check applies to every sensitive feature alone and, when
+    ``judge_intersections``, to their intersections. ``None`` turns a check off.
+
+    Parameters
+    ----------
+    min_selection_rate_ratio : float or None, default=0.8
+        The four-fifths rule: the lowest group's selection rate over the highest's
+        (or over the reference group's, with ``compare="reference"``).
+    max_equalized_odds_difference : float or None, default=0.1
+        The larger of the true-positive-rate and false-positive-rate gaps.
+    max_demographic_parity_difference : float or None, default=None
+        Gap in selection rates.
+    max_equal_opportunity_difference : float or None, default=None
+        Gap in true positive rates.
+    max_predictive_parity_difference : float or None, default=None
+        Gap in precision.
+    max_error_ratio : float or None, default=None
+        Regression: the worst group's mean absolute error over the best group's.
+    min_group_size : int, default=30
+        Rows a group needs in the denominator of a rate (positives for the true
+        positive rate, negatives for the false positive rate, predicted positives
+        for precision, all its rows for the selection rate) to enter a verdict.
+        Smaller groups are still shown, with their intervals, and listed as
+        excluded; if one of them crosses a threshold the check is INCONCLUSIVE
+        rather than PASS.
+    compare : {"between_groups", "reference"}, default="between_groups"
+        Judge the gap between the extreme groups, or between each group and the
+        reference group.
+    reference_groups : dict of str to str, default={}
+        Reference group per sensitive feature (e.g. ``{"sex": "Male"}``); the
+        largest group otherwise.
+    judge_intersections : bool, default=True
+    proxy_warning_strength : float or None, default=0.25
+        WARN when a feature carries at least this share of the information about a
+        sensitive attribute (normalised mutual information).
+    """
+
+    min_selection_rate_ratio: float | None = 0.8
+    max_equalized_odds_difference: float | None = 0.1
+    max_demographic_parity_difference: float | None = None
+    max_equal_opportunity_difference: float | None = None
+    max_predictive_parity_difference: float | None = None
+    max_error_ratio: float | None = None
+    min_group_size: int = 30
+    compare: Literal["between_groups", "reference"] = "between_groups"
+    reference_groups: dict[str, str] = field(default_factory=dict)
+    judge_intersections: bool = True
+    proxy_warning_strength: float | None = 0.25
+
+    def __post_init__(self) -> None:
+        if isinstance(self.min_group_size, bool) or not isinstance(self.min_group_size, int) or self.min_group_size < 1:
+            raise PolicyError(f"Expected fairness.min_group_size to be a positive int. Got {self.min_group_size!r}.")
+        if self.compare not in ("between_groups", "reference"):
+            raise PolicyError(
+                f"Expected fairness.compare to be 'between_groups' or 'reference'. Got {self.compare!r}."
+            )
+
+
+@dataclass(frozen=True)
 class Policy:
     """Thresholds for every check of an audit.
 
@@ -55,6 +117,7 @@ class Policy:
         Level of every bootstrap confidence interval, and of the verdicts drawn from
         them: a check is ``INCONCLUSIVE`` when the interval straddles its threshold.
     performance : PerformancePolicy
+    fairness : FairnessPolicy
 
     Examples
     --------
@@ -64,10 +127,14 @@ class Policy:
         [performance]
         min_roc_auc = 0.75
         min_r2 = false
+        [fairness]
+        min_selection_rate_ratio = 0.8
+        reference_groups = { sex = "Male" }
     """
 
     confidence_level: float = 0.95
     performance: PerformancePolicy = field(default_factory=PerformancePolicy)
+    fairness: FairnessPolicy = field(default_factory=FairnessPolicy)
 
     def __post_init__(self) -> None:
         if not 0.5 < self.confidence_level < 1:
@@ -84,7 +151,7 @@ class Policy:
         """Build a policy from nested dicts, where ``False`` turns a check off."""
         _check_keys(cls, data, source)
         try:
-            return from_jsonable(cls, _false_to_none(data))
+            return from_jsonable(cls, _false_to_none(cls, data))
         except (TypeError, ValueError) as exc:
             if isinstance(exc, PolicyError):
                 raise
@@ -104,12 +171,28 @@ class Policy:
         return cls.from_dict(data, source=f"policy file {str(path)!r}")
 
 
-def _false_to_none(data: Any) -> Any:
-    if isinstance(data, dict):
-        return {k: _false_to_none(v) for k, v in data.items()}
-    if data is False:
-        return None
-    return data
+def _false_to_none(cls: type, data: Any) -> Any:
+    """TOML has no null: ``false`` turns off a check whose field accepts ``None``.
+
+    Type-directed, so a real boolean option (``judge_intersections = false``) keeps
+    its value.
+    """
+    import typing
+
+    if not isinstance(data, dict):
+        return data
+    hints = typing.get_type_hints(cls)
+    out = {}
+    for key, value in data.items():
+        tp = hints.get(key)
+        args = typing.get_args(tp)
+        if dataclasses.is_dataclass(tp):
+            out[key] = _false_to_none(tp, value)
+        elif value is False and type(None) in args and bool not in args:
+            out[key] = None
+        else:
+            out[key] = value
+    return out
 
 
 def _check_keys(cls: type, data: Any, source: str, prefix: str = "") -> None:

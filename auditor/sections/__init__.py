@@ -7,12 +7,15 @@ sections may reuse what earlier ones memoised in the context).
 from __future__ import annotations
 
 from auditor.sections._base import Section
+from auditor.sections.fairness import FairnessSection
 from auditor.sections.performance import PerformanceSection
 
-__all__ = ["Section", "PerformanceSection", "SECTIONS", "default_sections", "resolve_sections"]
+__all__ = ["Section", "PerformanceSection", "FairnessSection", "SECTIONS", "default_sections", "resolve_sections"]
 
 SECTIONS: dict[str, type] = {
     PerformanceSection.name: PerformanceSection,
+    # fairness runs last: it reuses the SHAP values the explanations computed
+    FairnessSection.name: FairnessSection,
 }
 
 

@@ -10,7 +10,7 @@ from typing import ClassVar
 import numpy as np
 
 from auditor import metrics as M
-from auditor.bootstrap import bootstrap, percentile_interval
+from auditor.bootstrap import bootstrap, canonical_order, percentile_interval
 from auditor.context import AuditContext
 from auditor.results import (
     CalibrationCurve,
@@ -62,12 +62,14 @@ class PerformanceSection:
     def compute(self, ctx: AuditContext) -> PerformanceResult:
         n_boot = ctx.n_bootstrap if self.n_bootstrap is None else self.n_bootstrap
         if ctx.task == "regression":
-            specs, stats = _regression(ctx)
+            specs, stats, order = _regression(ctx)
         elif ctx.task == "binary":
-            specs, stats = _binary(ctx, self.n_calibration_bins)
+            specs, stats, order = _binary(ctx, self.n_calibration_bins)
         else:
-            specs, stats = _multiclass(ctx, self.n_calibration_bins)
-        w = ctx.weights[order] if (order := getattr(stats, "order", None)) is not None else ctx.weights
+            specs, stats, order = _multiclass(ctx, self.n_calibration_bins)
+        # the statistics see rows in a canonical order (see canonical_order): the
+        # weights must follow it
+        w = ctx.weights[order]
         point = {k: float(v[0]) for k, v in stats(w[None, :]).items()}
         reps = bootstrap(stats, w, n_boot, ctx.rng("performance.bootstrap"))
         level = ctx.policy.confidence_level
@@ -117,11 +119,13 @@ def _estimate(point: float, reps: np.ndarray | None, level: float, undefined_rea
 Stats = Callable[[np.ndarray], dict[str, np.ndarray]]
 
 
-def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
-    # Rows sorted by score make tie groups contiguous (fast rank sums); every
-    # statistic here is a sum over rows, so the order changes no value.
+def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndarray]:
+    # Rows sorted by score make tie groups contiguous (fast rank sums), and a
+    # content-defined order makes the intervals independent of the caller's row
+    # order; every statistic is a sum over rows, so no value changes.
     score = ctx.y_score
-    order = np.argsort(score, kind="stable") if score is not None else np.arange(ctx.n_rows)
+    keys = (ctx.y_true_pos, ctx.y_pred_pos, ctx.weights)
+    order = canonical_order(score, *keys) if score is not None else canonical_order(*keys)
     score = score[order] if score is not None else None
     t = ctx.y_true_pos[order]
     p = ctx.y_pred_pos[order]
@@ -190,8 +194,7 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
             out["expected_calibration_error"] = M.expected_calibration_error(W, score, t, bins, n_bins)
         return out
 
-    stats.order = order  # the bootstrap's weights must follow the same row order
-    return specs, stats
+    return specs, stats, order
 
 
 def _proba_codes(ctx: AuditContext) -> np.ndarray:
@@ -204,9 +207,11 @@ def _proba_codes(ctx: AuditContext) -> np.ndarray:
     return np.where(codes < len(ctx.classes), codes, 0)
 
 
-def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
+def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndarray]:
     k = len(ctx.labels)
-    yt, yp = ctx.y_true_code, ctx.y_pred_code
+    raw_score = ctx.y_score
+    order = canonical_order(ctx.y_true_code, ctx.y_pred_code, *(() if raw_score is None else raw_score.T), ctx.weights)
+    yt, yp = ctx.y_true_code[order], ctx.y_pred_code[order]
     correct = (yt == yp).astype(float)
     unknown = yt >= len(ctx.classes)
     specs = [
@@ -222,7 +227,7 @@ def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
             _Spec(f"recall_{avg}", f"Recall ({avg})", True, "no class has rows", f"Recall, {what}."),
             _Spec(f"f1_{avg}", f"F1 score ({avg})", True, "no class has rows", f"F1 score, {what}."),
         ]
-    score = ctx.y_score
+    score = None if raw_score is None else raw_score[order]
     ovr = []
     if score is not None and not unknown.any():
         ovr = [(c, yt == c, M.TieGroups(score[:, c])) for c in range(len(ctx.classes))]
@@ -234,7 +239,8 @@ def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
         ]
     proba = ctx.predictions.proba
     if proba is not None:
-        codes = _proba_codes(ctx)
+        proba = proba[order]
+        codes = _proba_codes(ctx)[order]
         ll = np.where(unknown, np.nan, M.log_loss_per_row(proba, codes))
         brier = np.where(unknown, np.nan, M.brier_per_row(proba, codes))
         conf = proba.max(axis=1)
@@ -277,7 +283,7 @@ def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats]:
             out["expected_calibration_error"] = M.expected_calibration_error(W, conf, top_correct, bins, n_bins)
         return out
 
-    return specs, stats
+    return specs, stats, order
 
 
 def _masked_mean(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -296,12 +302,14 @@ def _support_weighted(values: np.ndarray, support: np.ndarray) -> np.ndarray:
     return np.where(bad, np.nan, M.safe_divide(s, support.sum(axis=1)))
 
 
-def _regression(ctx: AuditContext) -> tuple[list[_Spec], Stats]:
-    y = np.asarray(ctx.y_true, dtype=float)
-    yhat = np.asarray(ctx.y_pred, dtype=float)
+def _regression(ctx: AuditContext) -> tuple[list[_Spec], Stats, np.ndarray]:
+    y0 = np.asarray(ctx.y_true, dtype=float)
+    yhat0 = np.asarray(ctx.y_pred, dtype=float)
+    order = canonical_order(yhat0, y0, ctx.weights)
+    y, yhat = y0[order], yhat0[order]
     e = y - yhat
     abs_e = np.abs(e)
-    w = ctx.weights
+    w = ctx.weights[order]
     # centring on the weighted mean keeps the total sum of squares accurate for
     # targets with a large mean
     yc = y - np.average(y, weights=w)
@@ -338,7 +346,7 @@ def _regression(ctx: AuditContext) -> tuple[list[_Spec], Stats]:
             "mean_target": M.safe_divide(W @ y, total),
         }
 
-    return specs, stats
+    return specs, stats, order
 
 
 def _confusion(ctx: AuditContext) -> ConfusionMatrix:
@@ -400,6 +408,10 @@ def _calibration(ctx: AuditContext, n_bins: int, ece: Estimate) -> CalibrationCu
         conf = proba.max(axis=1)
         hit = (np.argmax(proba, axis=1) == ctx.y_true_code).astype(float)
         label = "top-label confidence"
+    # summed in a content-defined order, so the same rows in another order give
+    # the same floating-point sums
+    order = canonical_order(conf, hit, w)
+    conf, hit, w = conf[order], hit[order], w[order]
     bins = M.calibration_bins(conf, n_bins)
     total = np.bincount(bins, weights=w, minlength=n_bins)
     sums = np.bincount(bins, weights=w * conf, minlength=n_bins)
@@ -418,13 +430,17 @@ def _calibration(ctx: AuditContext, n_bins: int, ece: Estimate) -> CalibrationCu
 def _residuals(ctx: AuditContext, max_points: int) -> ResidualSummary:
     y = np.asarray(ctx.y_true, dtype=float)
     yhat = np.asarray(ctx.y_pred, dtype=float)
+    # the sample is drawn over rows in a content-defined order: the same rows in
+    # another order give the same figure
+    order = canonical_order(yhat, y, ctx.weights)
+    y, yhat, w = y[order], yhat[order], ctx.weights[order]
     resid = y - yhat
     n = len(y)
     if n > max_points:
         idx = np.sort(ctx.rng("performance.residual_sample").choice(n, size=max_points, replace=False))
     else:
         idx = np.arange(n)
-    counts, edges = np.histogram(resid, bins=30, weights=ctx.weights)
+    counts, edges = np.histogram(resid, bins=30, weights=w)
     return ResidualSummary(
         sample_y_pred=tuple(float(v) for v in yhat[idx]),
         sample_residual=tuple(float(v) for v in resid[idx]),

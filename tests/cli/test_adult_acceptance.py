@@ -33,7 +33,11 @@ def adult(tmp_path_factory):
     frame["income"] = demo.y_test.to_numpy()
     frame.to_csv(d / "adult.csv", index=False)
     trust = [x for t in sio.get_untrusted_types(file=d / "adult.skops") for x in ("--trust-type", t)]
-    (d / "lenient.toml").write_text("[audit]\nn_bootstrap = 200\n[policy.performance]\nmin_roc_auc = 0.7\n")
+    (d / "lenient.toml").write_text(
+        "[audit]\nn_bootstrap = 200\n[policy.performance]\nmin_roc_auc = 0.7\n"
+        "[policy.fairness]\nmin_selection_rate_ratio = 0.01\nmax_equalized_odds_difference = 0.5\n"
+        "judge_intersections = false\nproxy_warning_strength = false\n"
+    )
     (d / "strict.toml").write_text("[audit]\nn_bootstrap = 200\n[policy.performance]\nmin_roc_auc = 0.999\n")
     return d, trust
 

@@ -4,20 +4,20 @@ from __future__ import annotations
 
 import pytest
 
-from auditor import Auditor, AuditResult, Policy, rejudge
+from auditor import Auditor, AuditResult, rejudge
 from auditor.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE, main
 from auditor.render import render_html
-from auditor.results import PerformancePolicy
+from tests.helpers import lenient_policy
 
 
 @pytest.fixture(scope="module")
 def archived(tmp_path_factory, binary_data, binary_pipeline):
     d = tmp_path_factory.mktemp("archive")
     X, y = binary_data
-    lenient = Policy(performance=PerformancePolicy(min_roc_auc=0.5))
+    lenient = lenient_policy()
     result = Auditor(binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=30, policy=lenient).run()
     result.save(d / "old.json")
-    rejudge(result, Policy(performance=PerformancePolicy(min_roc_auc=0.999))).save(d / "strict.json")
+    rejudge(result, lenient_policy(min_roc_auc=0.999)).save(d / "strict.json")
     return d
 
 

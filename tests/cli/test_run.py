@@ -14,6 +14,7 @@ import skops.io as sio
 from auditor import AuditResult, Status
 from auditor.cli import EXIT_FAIL, EXIT_OK, EXIT_USAGE, main
 from auditor.render import render_html
+from tests.helpers import NO_FAIRNESS_TOML
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +33,7 @@ def ws(tmp_path_factory, binary_data, binary_pipeline):
     joblib.dump(binary_pipeline, d / "model.joblib")
     hgb = HistGradientBoostingClassifier(max_iter=5).fit(X[[f"num_{i}" for i in range(5)]], y)
     sio.dump(hgb, d / "hgb.skops")
-    (d / "lenient.toml").write_text("[audit]\nn_bootstrap = 50\n[policy.performance]\nmin_roc_auc = 0.5\n")
+    (d / "lenient.toml").write_text("[audit]\nn_bootstrap = 50\n[policy.performance]\nmin_roc_auc = 0.5\n" + NO_FAIRNESS_TOML)
     (d / "strict.toml").write_text("[audit]\nn_bootstrap = 50\n[policy.performance]\nmin_roc_auc = 0.999\n")
     return d
 

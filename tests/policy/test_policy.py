@@ -5,6 +5,7 @@ import pytest
 from auditor import Auditor, Policy, PolicyError, Status, rejudge
 from auditor.policy import judge
 from auditor.results import Estimate, PerformancePolicy
+from tests.helpers import lenient_policy
 
 
 @pytest.mark.parametrize(
@@ -54,8 +55,8 @@ def test_policy_errors_name_the_key(tmp_path):
 
 def test_strict_policy_fails_and_lenient_passes(binary_data, binary_pipeline):
     X, y = binary_data
-    strict = Policy(performance=PerformancePolicy(min_roc_auc=0.999))
-    lenient = Policy(performance=PerformancePolicy(min_roc_auc=0.5))
+    strict = lenient_policy(min_roc_auc=0.999)
+    lenient = lenient_policy()
     failed = Auditor(binary_pipeline, X, y, policy=strict, n_bootstrap=100).run()
     assert failed.verdict is Status.FAIL
     finding = failed.findings[0]

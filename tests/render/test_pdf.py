@@ -27,7 +27,8 @@ PNG_1PX = (
 def result(binary_data, binary_pipeline):
     X, y = binary_data
     return Auditor(
-        binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=40, model_name="Churn model", data_name="CRM extract"
+        binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=40, model_name="Churn model", data_name="CRM extract",
+        sections=["performance"],
     ).run()
 
 

@@ -27,7 +27,7 @@ def test_text_has_verdict_findings_in_order_and_key_numbers(result):
     assert f"Verdict: FAIL\n  {VERDICT_SENTENCES[Status.FAIL]}" in text
     assert "Findings (1 FAIL, 1 PASS):" in text
     assert text.index("[FAIL]") < text.index("[PASS]")
-    assert "B fails (fairness)" in text and "A passes (Model performance)" in text
+    assert "B fails (Fairness across groups)" in text and "A passes (Model performance)" in text
     auc = r.performance.metric("roc_auc").estimate
     assert f"{auc.value:.3f}  95% interval {auc.ci_low:.3f} – {auc.ci_high:.3f}" in text
     assert max(len(line) for line in text.splitlines()) <= 100

@@ -36,10 +36,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from auditor.render.views import performance
+from auditor.render.views import fairness, performance
 
 __all__ = ["SECTION_VIEWS"]
 
 SECTION_VIEWS: list[tuple[str, Callable[..., dict | None]]] = [
     ("performance", performance.build),
+    ("fairness", fairness.build),
 ]

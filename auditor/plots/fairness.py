@@ -1,0 +1,106 @@
+"""Figures of the fairness section, drawn from its result alone."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.axes import Axes
+
+from auditor.plots._style import PALETTE, new_axes, style
+from auditor.results import FairnessResult
+
+__all__ = ["plot_group_metric", "plot_disparities"]
+
+
+def plot_group_metric(
+    result: FairnessResult, *, grouping: str, metric: str = "selection_rate", ax: Axes | None = None
+) -> Axes:
+    """One bar per group with its confidence interval.
+
+    Groups too small for the metric (see ``result.excluded``) are drawn hatched and
+    lighter; undefined values are left out and named in the axis label.
+    """
+    g = result.grouping(grouping)
+    excluded = {e.group for e in result.excluded if e.grouping == grouping and e.metric == metric}
+    labels, values, lo, hi, small = [], [], [], [], []
+    undefined = []
+    for grp in g.groups:
+        est = grp.metrics.get(metric)
+        if est is None:
+            raise KeyError(f"No metric {metric!r} for {grouping}; available: {sorted(grp.metrics)}")
+        if est.value is None:
+            undefined.append(grp.label)
+            continue
+        labels.append(f"{grp.label}  (n={grp.count:,})")
+        values.append(est.value)
+        # a percentile interval need not contain its estimate: draw it as given
+        lo.append(est.ci_low if est.ci_low is not None else est.value)
+        hi.append(est.ci_high if est.ci_high is not None else est.value)
+        small.append(grp.label in excluded)
+    ax = new_axes(ax, (5.6, 0.9 + 0.32 * max(len(labels), 1)))
+    with style():
+        y = np.arange(len(labels))[::-1]
+        colours = [PALETTE[0] if not s else "#9ecae1" for s in small]
+        bars = ax.barh(y, values, color=colours, height=0.6)
+        ax.hlines(y, lo, hi, color="#333333", lw=1)
+        for end in (lo, hi):
+            ax.plot(end, y, "|", color="#333333", ms=5)
+        for bar, s in zip(bars, small):
+            if s:
+                bar.set_hatch("///")
+                bar.set_edgecolor("#4a6f8a")
+        ax.set_yticks(y, labels)
+        pretty = metric.replace("_", " ").replace(":", " of ")
+        ax.set_xlabel(pretty.capitalize() + (f"  (undefined: {', '.join(undefined)})" if undefined else ""))
+        ax.set_title(f"{pretty.capitalize()} by {grouping}")
+        if values and max(values) <= 1 and min(values) >= 0:
+            ax.set_xlim(0, min(1.0, max(max(values), max(hi)) * 1.15 + 0.02))
+        if any(small):
+            ax.text(1.0, -0.16 - 0.02 * len(labels) / 10, "hatched: too few rows to judge", transform=ax.transAxes,
+                    ha="right", va="top", fontsize=7, color="#555555")
+    return ax
+
+
+def plot_disparities(
+    result: FairnessResult,
+    *,
+    keys: tuple[str, ...] = (),
+    thresholds: dict[str, float] | None = None,
+    compare: str = "between_groups",
+    ax: Axes | None = None,
+) -> Axes:
+    """Each disparity of each grouping with its interval, and the policy's threshold.
+
+    ``keys`` selects disparities (default: all; ratios and differences share an
+    axis, so pass one kind); ``thresholds`` maps a disparity key to the line to draw.
+    """
+    thresholds = thresholds or {}
+    rows = []
+    for g in result.groupings:
+        for d in g.disparities:
+            if keys and d.key not in keys:
+                continue
+            est = d.vs_reference if compare == "reference" else d.between
+            rows.append((f"{d.label.split(' (')[0]} — {g.name}", d.key, est))
+    ax = new_axes(ax, (6.4, 1.0 + 0.3 * max(len(rows), 1)))
+    with style():
+        y = np.arange(len(rows))[::-1]
+        for yi, (_, key, est) in zip(y, rows):
+            if est.value is None:
+                ax.text(0, yi, "  undefined", va="center", fontsize=7, color="#777777")
+                continue
+            colour = PALETTE[1] if key in thresholds and _violates(est.value, key, thresholds[key]) else PALETTE[0]
+            ax.barh(yi, est.value, color=colour, height=0.6)
+            if est.ci_low is not None and est.ci_high is not None:
+                ax.hlines(yi, est.ci_low, est.ci_high, color="#333333", lw=1)
+                ax.plot([est.ci_low, est.ci_high], [yi, yi], "|", color="#333333", ms=5)
+            if key in thresholds:
+                ax.plot([thresholds[key]] * 2, [yi - 0.42, yi + 0.42], color="#D55E00", lw=2)
+        ax.set_yticks(y, [r[0] for r in rows])
+        ax.axvline(0, color="#555555", lw=0.8)
+        ax.set_xlabel("Value (bars), 95% interval (whiskers), policy threshold (red tick)")
+        ax.set_title("Disparities")
+    return ax
+
+
+def _violates(value: float, key: str, threshold: float) -> bool:
+    return value < threshold if key.endswith("ratio") and key != "error_ratio" else value > threshold

@@ -1,0 +1,98 @@
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from auditor import Auditor, Policy, PolicyError, Status
+from auditor.results import FairnessPolicy, PerformancePolicy
+
+
+def _fairness_findings(result):
+    return {f.check: f for f in result.findings if f.section == "fairness"}
+
+
+def test_toml_policy_drives_adult_verdicts(adult_demo, tmp_path):
+    d = adult_demo
+    strict = tmp_path / "strict.toml"
+    strict.write_text("[fairness]\nmin_selection_rate_ratio = 0.8\njudge_intersections = false\n")
+    lenient = tmp_path / "lenient.toml"
+    lenient.write_text(
+        "[fairness]\nmin_selection_rate_ratio = 0.05\nmax_equalized_odds_difference = 0.5\n"
+        "judge_intersections = false\nproxy_warning_strength = false\n"
+    )
+    run = lambda p: Auditor(d.model, d.X_test, d.y_test, sensitive_features=["sex", "race"],  # noqa: E731
+                            sections=["performance", "fairness"], n_bootstrap=200, policy=p).run()
+    failed = run(strict)
+    findings = _fairness_findings(failed)
+    sex = findings["fairness.min_selection_rate_ratio[sex]"]
+    assert failed.verdict is Status.FAIL and sex.status is Status.FAIL
+    assert "Female" in sex.message and "Male" in sex.message and "four-fifths rule" in sex.message
+    assert sex.groups == ("Female", "Male") and sex.threshold == 0.8
+    assert not any("×" in c for c in findings)  # intersections not judged
+    passed = run(lenient)
+    assert passed.verdict is Status.PASS, [f.message for f in passed.findings if f.status is not Status.PASS]
+
+
+def _tiny_intersection_data():
+    """Two features; one intersection has 12 rows with a very different rate."""
+    rng = np.random.default_rng(0)
+    n = 2000
+    a = rng.choice(["p", "q"], n)
+    b = rng.choice(["r", "s"], n)
+    b[:12] = "t"
+    a[:12] = "p"
+    score = rng.random(n)
+    score[:12] = 0.05  # the tiny group is never selected
+    X = pd.DataFrame({"score": score, "a": a, "b": b})
+    y = (rng.random(n) < score).astype(int)
+    return X, y
+
+
+def test_tiny_intersectional_group_is_inconclusive_not_fail():
+    X, y = _tiny_intersection_data()
+    model = LogisticRegression().fit(X[["score"]], y)
+    policy = Policy(
+        performance=PerformancePolicy(min_roc_auc=None),
+        fairness=FairnessPolicy(min_selection_rate_ratio=0.5, max_equalized_odds_difference=None, proxy_warning_strength=None,
+                                min_group_size=30),
+    )
+    result = Auditor(model, X, y, sensitive_features=["a", "b"], n_bootstrap=200, policy=policy,
+                     sections=["fairness"]).run()
+    findings = _fairness_findings(result)
+    inter = findings["fairness.min_selection_rate_ratio[a × b]"]
+    assert inter.status is Status.INCONCLUSIVE, inter.message
+    assert "p · t" in inter.groups and "too small to judge" in inter.message
+    tiny = result.fairness.grouping("a × b").group("p · t")
+    assert tiny.count == 12 and tiny.metrics["selection_rate"].value == 0.0
+
+
+def test_reference_group_from_policy_and_unknown_reference():
+    X, y = _tiny_intersection_data()
+    model = LogisticRegression().fit(X[["score"]], y)
+    ok = Policy(fairness=FairnessPolicy(reference_groups={"a": "q"}, compare="reference"))
+    result = Auditor(model, X, y, sensitive_features=["a"], n_bootstrap=20, policy=ok, sections=["fairness"]).run()
+    g = result.fairness.grouping("a")
+    assert g.reference_group == "q" and g.reference_source == "policy"
+    ratio = g.disparity("selection_rate_ratio")
+    p_rate, q_rate = (g.group(x).metrics["selection_rate"].value for x in ("p", "q"))
+    assert ratio.vs_reference.value == pytest.approx(min(p_rate / q_rate, q_rate / p_rate))
+    bad = Policy(fairness=FairnessPolicy(reference_groups={"a": "zzz"}))
+    failed = Auditor(model, X, y, sensitive_features=["a"], policy=bad, sections=["fairness"]).run()
+    assert "reference group 'zzz' for 'a' is not one of its groups" in failed.failures[0].message
+    assert failed.verdict is Status.INCONCLUSIVE  # a judged section that failed
+
+
+def test_fairness_policy_validation():
+    with pytest.raises(PolicyError, match="min_group_size"):
+        FairnessPolicy(min_group_size=0)
+    with pytest.raises(PolicyError, match="compare"):
+        FairnessPolicy(compare="max")
+
+
+def test_false_turns_checks_off_but_keeps_booleans(tmp_path):
+    path = tmp_path / "p.toml"
+    path.write_text('[fairness]\nmin_selection_rate_ratio = false\njudge_intersections = false\nreference_groups = { sex = "Male" }\n')
+    fp = Policy.from_toml(path).fairness
+    assert fp.min_selection_rate_ratio is None and fp.judge_intersections is False and fp.reference_groups == {"sex": "Male"}

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from sklearn.linear_model import LogisticRegression
+
+from auditor import Auditor
+from auditor.render import build_view, render_html
+
+
+def _result():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=400)})
+    y = (X["a"] + rng.normal(size=400) > 0).astype(int)
+    groups = pd.Series(np.where(rng.random(400) < 0.5, "<b>x</b>", "<script>s</script>"), name="<i>grp</i>")
+    return Auditor(LogisticRegression().fit(X, y), X, y, sensitive_features=groups, n_bootstrap=30).run()
+
+
+def test_group_labels_are_escaped():
+    html = render_html(_result())
+    assert "<b>x</b>" not in html and "<script>s</script>" not in html and "<i>grp</i>" not in html
+    assert "&lt;b&gt;x&lt;/b&gt;" in html and "&lt;i&gt;grp&lt;/i&gt;" in html
+
+
+def test_fairness_chapter_content():
+    result = _result()
+    view = next(s for s in build_view(result)["sections"] if s["id"] == "fairness")
+    assert [g["name"] for g in view["groupings"]] == ["<i>grp</i>"]
+    assert {f["title"] for f in view["findings"]} >= {"Four-fifths rule — <i>grp</i>", "Equalized odds — <i>grp</i>"}
+    assert all(fig["alt"] and fig["caption"] for fig in view["figures"])
+    assert view["mitigation"] and "held out" in view["mitigation_note"]
+    html = render_html(result)
+    chapter = html[html.index('id="fairness"'):html.index('id="appendix"')]
+    assert "Verdicts" in chapter and "Why might there be a gap?" in chapter
+    assert len(re.findall(r'<img src="data:image/svg\+xml;base64,', chapter)) == len(view["figures"])

@@ -1,0 +1,250 @@
+"""The fairness section: every group metric equals fairlearn's MetricFrame, undefined
+rates are None with a reason, and numbers do not depend on row order or labels."""
+
+from __future__ import annotations
+
+import functools
+import warnings
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from fairlearn.metrics import (
+    MetricFrame,
+    false_negative_rate,
+    false_positive_rate,
+    selection_rate,
+    true_negative_rate,
+    true_positive_rate,
+)
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import accuracy_score, mean_absolute_error, precision_score
+
+from auditor import Auditor, FairnessSection
+from auditor.artifacts import SHAP_VALUES, ShapValues
+
+METRICS = {
+    "selection_rate": selection_rate,
+    "true_positive_rate": true_positive_rate,
+    "false_positive_rate": false_positive_rate,
+    "false_negative_rate": false_negative_rate,
+    "true_negative_rate": true_negative_rate,
+    "precision": functools.partial(precision_score, zero_division=np.nan),
+    "accuracy": accuracy_score,
+}
+
+
+@pytest.fixture(scope="module")
+def adult_fairness(adult_demo):
+    d = adult_demo
+    result = Auditor(d.model, d.X_test, d.y_test, sensitive_features=["sex", "race"], sections=["fairness"],
+                     n_bootstrap=200, errors="raise").run()
+    return d, result
+
+
+def test_adult_group_metrics_equal_metricframe(adult_fairness):
+    d, result = adult_fairness
+    y_pred = d.model.predict(d.X_test)
+    for grouping in result.fairness.groupings:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            mf = MetricFrame(metrics=METRICS, y_true=d.y_test, y_pred=y_pred, sensitive_features=d.X_test[list(grouping.features)])
+        frame = mf.by_group
+        for g in grouping.groups:
+            key = g.values if len(g.values) > 1 else g.values[0]
+            row = frame.loc[key]
+            for metric in METRICS:
+                est = g.metrics[metric]
+                assert est.value == pytest.approx(row[metric], abs=1e-12), (grouping.name, g.label, metric)
+            assert g.count == int(((d.X_test[list(grouping.features)].astype(str) == list(g.values)).all(axis=1)).sum())
+
+
+def test_adult_four_fifths_equals_hand_computation(adult_fairness):
+    d, result = adult_fairness
+    pred = d.model.predict(d.X_test)
+    rates = pd.Series(pred).groupby(d.X_test["sex"].astype(str).to_numpy()).mean()
+    ratio = result.fairness.grouping("sex").disparity("selection_rate_ratio")
+    assert ratio.between.value == pytest.approx(rates.min() / rates.max(), abs=1e-12)
+    assert (ratio.lowest_group, ratio.highest_group) == ("Female", "Male")
+    assert ratio.between.ci_low < ratio.between.value < ratio.between.ci_high
+    assert result.fairness.grouping("sex").reference_group == "Male"  # the largest group
+
+
+def test_adult_small_groups_are_disclosed(adult_fairness):
+    _, result = adult_fairness
+    f = result.fairness
+    race = f.grouping("race")
+    small = {(e.group, e.metric) for e in f.excluded if e.grouping == "race"}
+    for g in race.groups:
+        for metric, den in (("true_positive_rate", "positives"), ("false_positive_rate", "negatives"), ("precision", "predicted_positives")):
+            assert ((g.label, metric) in small) == (g.denominators[den] < 30)
+    assert race.disparity("equal_opportunity_difference").small_groups  # the small ones are remembered
+
+
+def test_group_without_positives_has_undefined_tpr():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=300), "g": ["x"] * 250 + ["y"] * 50})
+    y = np.where(X["g"] == "y", 0, (X["a"] > 0).astype(int))
+    model = LogisticRegression().fit(X[["a"]], y)
+    result = Auditor(model, X, y, sensitive_features=["g"], sections=["fairness"], n_bootstrap=50).run()
+    tpr = result.fairness.grouping("g").group("y").metrics["true_positive_rate"]
+    assert tpr.value is None and tpr.reason == "no truly positive rows in group y"
+    excluded = [e for e in result.fairness.excluded if e.group == "y" and e.metric == "true_positive_rate"]
+    assert excluded and "undefined" in excluded[0].reason
+
+
+def test_shuffling_and_renaming_change_no_number(binary_data, binary_pipeline):
+    X, y = binary_data
+    base = Auditor(binary_pipeline, X, y, sensitive_features=X["group"], n_bootstrap=100, sections=["fairness"]).run()
+    perm = np.random.default_rng(3).permutation(len(X))
+    renamed = X["group"].map({"majority": "<b>x</b>", "minority": "AAA"})  # also flips the labels' order
+    other = Auditor(binary_pipeline, X.iloc[perm].reset_index(drop=True), y.iloc[perm].reset_index(drop=True),
+                    sensitive_features=renamed.iloc[perm].reset_index(drop=True), n_bootstrap=100, sections=["fairness"]).run()
+    a, b = base.fairness.groupings[0], other.fairness.groupings[0]
+    mapping = {"majority": "<b>x</b>", "minority": "AAA"}
+    for g in a.groups:
+        h = b.group(mapping[g.label])
+        assert (g.metrics, g.count, g.share, g.denominators) == (h.metrics, h.count, h.share, h.denominators)
+    for da, db in zip(a.disparities, b.disparities):
+        assert (da.between, da.vs_reference) == (db.between, db.vs_reference)
+    assert base.fairness.proxies == other.fairness.proxies
+
+
+def test_same_seed_same_intervals_other_seed_differs(binary_data, binary_pipeline):
+    X, y = binary_data
+    run = lambda seed: Auditor(binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=100, random_state=seed,  # noqa: E731
+                               sections=["fairness"]).run().fairness
+    assert run(5) == run(5)
+    assert run(5).groupings != run(6).groupings
+
+
+def test_regression_group_table(diabetes):
+    model, X, y = diabetes
+    sex = np.where(X["sex"] > 0, "one", "two")
+    result = Auditor(model, X, y, sensitive_features=sex, sections=["fairness"], n_bootstrap=50).run()
+    g = result.fairness.groupings[0]
+    pred = model.predict(X)
+    for grp in g.groups:
+        m = sex == grp.label
+        assert grp.metrics["mean_absolute_error"].value == pytest.approx(mean_absolute_error(y[m], pred[m]), abs=1e-9)
+        assert grp.metrics["mean_target"].value == pytest.approx(y[m].mean(), abs=1e-9)
+    assert {d.key for d in g.disparities} == {"error_ratio", "mean_absolute_error_difference", "mean_prediction_difference"}
+    ratio = g.disparity("error_ratio").between.value
+    maes = [grp.metrics["mean_absolute_error"].value for grp in g.groups]
+    assert ratio == pytest.approx(max(maes) / min(maes))
+
+
+def test_multiclass_group_table(wine):
+    model, X, y = wine
+    band = np.where(X["alcohol"] > X["alcohol"].median(), "high", "low")
+    result = Auditor(model, X, y, sensitive_features=band, sections=["fairness"], n_bootstrap=50).run()
+    g = result.fairness.groupings[0]
+    pred = model.predict(X)
+    for grp in g.groups:
+        m = band == grp.label
+        for c in (0, 1, 2):
+            assert grp.metrics[f"selection_rate:{c}"].value == pytest.approx((pred[m] == c).mean())
+    worst = max(
+        abs(g.groups[0].metrics[f"selection_rate:{c}"].value - g.groups[1].metrics[f"selection_rate:{c}"].value) for c in (0, 1, 2)
+    )
+    assert g.disparity("demographic_parity_difference").between.value == pytest.approx(worst)
+
+
+def test_continuous_sensitive_feature_needs_bins(binary_data, binary_pipeline):
+    X, y = binary_data
+    age = pd.Series(np.random.default_rng(0).integers(18, 80, len(X)), name="age")
+    failed = Auditor(binary_pipeline, X, y, sensitive_features=age, sections=["fairness"]).run()
+    assert failed.failures[0].error_type == "ValueError" and "FairnessSection(bins=" in failed.failures[0].message
+    binned = Auditor(binary_pipeline, X, y, sensitive_features=age, n_bootstrap=20,
+                     sections=[FairnessSection(bins={"age": [25, 65]})]).run()
+    assert [g.label for g in binned.fairness.groupings[0].groups] == ["under 25", "25 to under 65", "65 and over"]
+    assert binned.fairness.bins == {"age": ("under 25", "25 to under 65", "65 and over")}
+
+
+def test_fairness_without_sensitive_features_is_skipped(binary_data, binary_pipeline):
+    X, y = binary_data
+    result = Auditor(binary_pipeline, X, y, sections=["fairness"]).run()
+    assert result.fairness is None and "no sensitive_features" in result.skipped[0].reason
+
+
+def test_shap_by_group_reuses_the_stored_values(binary_data, binary_pipeline, monkeypatch):
+    X, y = binary_data
+    rows = np.arange(0, len(X), 2)
+    values = np.zeros((len(rows), 2, 1))
+    values[:, 0, 0] = np.where(X["group"].to_numpy()[rows] == "minority", 2.0, 0.5)
+    values[:, 1, 0] = -1.0
+    sv = ShapValues(values=values, base_values=np.zeros((len(rows), 1)), feature_names=("num_0", "colour"), rows=rows,
+                    output_names=("1",), output_space="log-odds", method="hand-made")
+    from auditor import context
+
+    original = context.AuditContext.__init__
+
+    def with_shap(self, *a, **k):
+        original(self, *a, **k)
+        self.memo(SHAP_VALUES, lambda: sv)
+
+    monkeypatch.setattr(context.AuditContext, "__init__", with_shap)
+    result = Auditor(binary_pipeline, X, y, sensitive_features=["group"], sections=["fairness"], n_bootstrap=10).run()
+    (s,) = result.fairness.shap_by_group
+    assert s.mean_abs["minority"]["num_0"] == 2.0 and s.mean_abs["majority"]["num_0"] == 0.5
+    assert s.mean_signed["majority"]["colour"] == -1.0
+    top = s.largest_differences[0]
+    assert (top.feature, top.difference, top.highest_group) == ("num_0", 1.5, "minority")
+    assert result.fairness.shap_note is None
+
+
+def test_without_shap_the_report_says_why(binary_data, binary_pipeline):
+    X, y = binary_data
+    result = Auditor(binary_pipeline, X, y, sensitive_features=["group"], sections=["fairness"], n_bootstrap=10).run()
+    assert result.fairness.shap_by_group == () and "SHAP section was not run" in result.fairness.shap_note
+
+
+def test_mitigation_reuses_scores_and_leaves_the_model_alone(binary_data, binary_pipeline):
+    X, y = binary_data
+    before = joblib.hash(binary_pipeline)
+    a = Auditor(binary_pipeline, X, y, sensitive_features=["group"], sections=["fairness"], n_bootstrap=10).run().fairness
+    b = Auditor(binary_pipeline, X, y, sensitive_features=["group"], sections=["fairness"], n_bootstrap=10).run().fairness
+    assert joblib.hash(binary_pipeline) == before
+    assert a.mitigation == b.mitigation and len(a.mitigation) == 2
+    dp = next(m for m in a.mitigation if m.constraint == "demographic parity")
+    assert dp.disparities_after["demographic_parity_difference"] <= dp.disparities_before["demographic_parity_difference"] + 0.05
+    assert "held out" in a.mitigation_note
+    off = Auditor(binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=10,
+                  sections=[FairnessSection(mitigation=False)]).run().fairness
+    assert off.mitigation == () and off.mitigation_note is None
+
+
+def test_proxies_find_a_planted_proxy():
+    rng = np.random.default_rng(0)
+    n = 2000
+    sex = rng.choice(["f", "m"], n)
+    X = pd.DataFrame({"role": np.where(sex == "f", rng.choice(["wife", "other"], n, p=[0.9, 0.1]), rng.choice(["husband", "other"], n, p=[0.9, 0.1])),
+                      "noise": rng.normal(size=n), "sex": sex})
+    y = rng.integers(0, 2, n)
+    model = LogisticRegression().fit(pd.get_dummies(X[["role"]]).assign(noise=X["noise"]), y)
+
+    class Wrapped:  # a model that takes the raw frame
+        classes_ = model.classes_
+
+        def predict(self, frame):
+            return model.predict(pd.get_dummies(frame[["role"]]).assign(noise=frame["noise"]))
+
+        def predict_proba(self, frame):
+            return model.predict_proba(pd.get_dummies(frame[["role"]]).assign(noise=frame["noise"]))
+
+    result = Auditor(Wrapped(), X, y, sensitive_features=["sex"], sections=["fairness"], n_bootstrap=10, task="binary").run()
+    top = result.fairness.proxies[0]
+    assert (top.feature, top.sensitive_feature) == ("role", "sex") and top.strength > 0.4
+    noise = next(p for p in result.fairness.proxies if p.feature == "noise")
+    assert noise.strength < 0.05
+
+
+def test_mitigation_that_cannot_run_is_a_note_not_a_failure():
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=300), "g": ["x"] * 250 + ["y"] * 50})
+    y = np.where(X["g"] == "y", 0, (X["a"] > 0).astype(int))  # group y has one class
+    result = Auditor(LogisticRegression().fit(X[["a"]], y), X, y, sensitive_features=["g"], sections=["fairness"],
+                     n_bootstrap=20).run()
+    assert result.failures == () and result.fairness.mitigation == ()
+    assert "could not run" in result.fairness.mitigation_note
