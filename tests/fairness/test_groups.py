@@ -42,3 +42,21 @@ def test_intersections_are_only_observed_combinations_in_label_order():
     assert inter.values == (("f", "b"), ("f", "w"), ("m", "w"))
     assert list(inter.codes) == [0, 2, 1, 2]
     assert [g.name for g in build_groupings(apply_bins(labels, {})[0], depth=1)] == ["sex", "race"]
+
+
+def test_tidy_tables(binary_data, binary_pipeline):
+    from auditor import Auditor
+    from auditor.fairness import disparity_table, group_table
+
+    X, y = binary_data
+    f = Auditor(binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=20, sections=["fairness"]).run().fairness
+    table = group_table(f, "group")
+    g = f.grouping("group")
+    assert len(table) == sum(len(x.metrics) for x in g.groups)
+    row = table[(table.group == "minority") & (table.metric == "selection_rate")].iloc[0]
+    est = g.group("minority").metrics["selection_rate"]
+    assert (row.value, row.ci_low, row.ci_high, row.rows) == (est.value, est.ci_low, est.ci_high, g.group("minority").count)
+    d = disparity_table(f)
+    assert set(d.disparity) == {x.key for x in g.disparities}
+    with pytest.raises(KeyError, match="No grouping 'nope'"):
+        group_table(f, "nope")
