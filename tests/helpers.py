@@ -24,3 +24,29 @@ def lenient_policy(min_roc_auc: float = 0.5):
         performance=PerformancePolicy(min_roc_auc=min_roc_auc),
         fairness=FairnessPolicy(min_selection_rate_ratio=None, max_equalized_odds_difference=None, proxy_warning_strength=None),
     )
+
+
+def fairlearn_metrics() -> dict:
+    """The rates fairlearn's MetricFrame computes, as the tests' oracle (precision
+    made NaN for an empty denominator so that it compares with undefined values)."""
+    import functools
+
+    import numpy as np
+    from fairlearn.metrics import (
+        false_negative_rate,
+        false_positive_rate,
+        selection_rate,
+        true_negative_rate,
+        true_positive_rate,
+    )
+    from sklearn.metrics import accuracy_score, precision_score
+
+    return {
+        "selection_rate": selection_rate,
+        "true_positive_rate": true_positive_rate,
+        "false_positive_rate": false_positive_rate,
+        "false_negative_rate": false_negative_rate,
+        "true_negative_rate": true_negative_rate,
+        "precision": functools.partial(precision_score, zero_division=np.nan),
+        "accuracy": accuracy_score,
+    }

@@ -2,33 +2,21 @@
 
 from __future__ import annotations
 
-import functools
 import warnings
 
 import numpy as np
 import pytest
 from fairlearn.metrics import (
     MetricFrame,
-    false_negative_rate,
-    false_positive_rate,
-    selection_rate,
-    true_negative_rate,
     true_positive_rate,
 )
-from sklearn.metrics import accuracy_score, mean_absolute_error, precision_score, r2_score, roc_auc_score
+from sklearn.metrics import mean_absolute_error, r2_score, roc_auc_score
 
 from auditor.bootstrap import resample_counts
 from auditor.fairness.rates import binary_stats, multiclass_stats, regression_stats
+from tests.helpers import fairlearn_metrics
 
-FAIRLEARN = {
-    "selection_rate": selection_rate,
-    "true_positive_rate": true_positive_rate,
-    "false_positive_rate": false_positive_rate,
-    "false_negative_rate": false_negative_rate,
-    "true_negative_rate": true_negative_rate,
-    "precision": functools.partial(precision_score, zero_division=np.nan),
-    "accuracy": accuracy_score,
-}
+FAIRLEARN = fairlearn_metrics()
 
 
 @pytest.fixture(scope="module")

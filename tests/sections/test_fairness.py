@@ -3,7 +3,6 @@ rates are None with a reason, and numbers do not depend on row order or labels."
 
 from __future__ import annotations
 
-import functools
 import warnings
 
 import joblib
@@ -12,27 +11,15 @@ import pandas as pd
 import pytest
 from fairlearn.metrics import (
     MetricFrame,
-    false_negative_rate,
-    false_positive_rate,
-    selection_rate,
-    true_negative_rate,
-    true_positive_rate,
 )
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, mean_absolute_error, precision_score
+from sklearn.metrics import mean_absolute_error
 
 from auditor import Auditor, FairnessSection
 from auditor.artifacts import SHAP_VALUES, ShapValues
+from tests.helpers import fairlearn_metrics
 
-METRICS = {
-    "selection_rate": selection_rate,
-    "true_positive_rate": true_positive_rate,
-    "false_positive_rate": false_positive_rate,
-    "false_negative_rate": false_negative_rate,
-    "true_negative_rate": true_negative_rate,
-    "precision": functools.partial(precision_score, zero_division=np.nan),
-    "accuracy": accuracy_score,
-}
+METRICS = fairlearn_metrics()
 
 
 @pytest.fixture(scope="module")
