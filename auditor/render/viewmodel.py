@@ -16,7 +16,7 @@ from typing import Any
 
 import matplotlib
 
-from auditor.render._format import fmt_datetime, status_css
+from auditor.render._format import fmt_datetime, fmt_num, status_css
 from auditor.render.views import SECTION_VIEWS
 from auditor.results import AuditResult, Status, to_jsonable
 
@@ -76,7 +76,11 @@ def build_view(result: AuditResult, *, figures: bool = True) -> dict:
         "generator": f"auditor {p.auditor_version}",
         "lede": _lede(result, sections),
         "verdict": _verdict(result),
-        "findings": _findings(result, by_name),
+        "findings": (findings := _findings(result, by_name)),
+        # page 1 gives full sentences to what needs attention and one line to each
+        # passed check, so a long policy still fits a reader's first page
+        "attention": [f for f in findings if f["status"] != Status.PASS.value],
+        "passed": [f for f in findings if f["status"] == Status.PASS.value],
         "key_numbers": [
             {**k, "section": v["title"], "link": "#" + v["id"]} for v in sections for k in v.get("key_numbers", ())
         ],
@@ -186,6 +190,8 @@ def _findings(result: AuditResult, by_name: dict) -> list[dict]:
                 "section_title": view["title"] if view else f.section,
                 "link": "#" + view["id"] if view else "",
                 "groups": list(f.groups),
+                "value": "" if f.value is None else fmt_num(f.value)
+                + (f" ({fmt_num(f.ci_low)} – {fmt_num(f.ci_high)})" if f.ci_low is not None and f.ci_high is not None else ""),
             }
         )
     return out

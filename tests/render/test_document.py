@@ -293,3 +293,13 @@ def test_warnings_and_omissions_are_a_numbered_chapter(result):
     html = render_html(r)
     issues = html[html.index('id="issues"') : html.index('id="appendix"')]
     assert "shap" in issues and "MemoryError: too big" in issues and "needs the model" in issues
+
+
+def test_summary_gives_sentences_to_attention_and_one_line_to_passes(mixed):
+    view = build_view(mixed, figures=False)
+    assert [f["status"] for f in view["attention"]] == ["FAIL", "INCONCLUSIVE", "WARN"]
+    assert [f["title"] for f in view["passed"]] == ["title a.pass"]
+    html = render_html(mixed)
+    summary = html[html.index('id="summary"'):html.index('id="contents"')]
+    assert summary.index("Findings that need attention") < summary.index("Checks passed")
+    assert summary.index("title c.fail") < summary.index("Checks passed") < summary.index("title a.pass")

@@ -137,7 +137,9 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     if first is not None:
         for d in first.disparities[:2]:
             est = d.vs_reference if compare == "reference" else d.between
-            key_numbers.append({"label": f"{d.label} — {first.name}", "value": fmt_num(est.value), "ci": fmt_ci(est)})
+            ci = fmt_ci(est)
+            key_numbers.append({"label": f"{d.label} — {first.name}", "value": fmt_num(est.value),
+                                "ci": f"{level} interval {ci}" if ci else (est.reason or "")})
     bins = [{"feature": k, "bins": ", ".join(v)} for k, v in (f.bins or {}).items()]
     return {
         "id": "fairness",
