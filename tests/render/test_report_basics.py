@@ -138,3 +138,15 @@ def test_autoescape_is_on_for_every_template():
     env = environment()
     assert env.autoescape is True
     assert env.undefined is jinja2.StrictUndefined
+
+
+@pytest.mark.parametrize("task", ["wine", "diabetes"])
+def test_multiclass_and_regression_produce_json_and_report(task, request, tmp_path):
+    model, X, y = request.getfixturevalue(task)
+    result = Auditor(model, X, y, n_bootstrap=30).run()
+    assert result.summary.task == ("multiclass" if task == "wine" else "regression")
+    js = result.save(tmp_path / "a.json")
+    html = result.save(tmp_path / "a.html").read_text(encoding="utf-8")
+    assert AuditResult.from_json(js) == result
+    assert "Model performance" in html and ("Confusion matrix" in html) == (task == "wine")
+    assert ("Residuals against prediction" in html) == (task == "diabetes")

@@ -174,3 +174,18 @@ def test_decision_function_only_model():
         skm.roc_auc_score(y, model.decision_function(X)), abs=TOL
     )
     assert any("decision scores" in n for n in result.performance.notes)
+
+
+def test_calibration_curve_equals_sklearn(binary_data, binary_pipeline):
+    from sklearn.calibration import calibration_curve
+
+    X, y = binary_data
+    result = Auditor(binary_pipeline, X, y, n_bootstrap=0).run()
+    proba = binary_pipeline.predict_proba(X.drop(columns=["group"]))[:, 1]
+    prob_true, prob_pred = calibration_curve(y, proba, n_bins=10, strategy="uniform")
+    curve = result.performance.calibration[0]
+    assert np.allclose(curve.fraction_positive, prob_true, atol=1e-12)
+    assert np.allclose(curve.mean_predicted, prob_pred, atol=1e-12)
+    # the expected calibration error by hand: bin share times |observed - predicted|
+    ece = sum(w / len(y) * abs(t - p) for w, t, p in zip(curve.bin_weight, prob_true, prob_pred))
+    assert result.performance.metric("expected_calibration_error").estimate.value == pytest.approx(ece, abs=1e-12)
