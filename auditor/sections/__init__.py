@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from auditor.sections._base import Section
 from auditor.sections.performance import PerformanceSection
+from auditor.sections.shap import ShapSection
 
-__all__ = ["Section", "PerformanceSection", "SECTIONS", "default_sections", "resolve_sections"]
+__all__ = ["Section", "PerformanceSection", "ShapSection", "SECTIONS", "default_sections", "resolve_sections"]
 
 SECTIONS: dict[str, type] = {
     PerformanceSection.name: PerformanceSection,
+    ShapSection.name: ShapSection,
 }
 
 

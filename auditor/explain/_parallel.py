@@ -1,0 +1,38 @@
+"""How many cores the explanation steps use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+__all__ = ["resolve_n_jobs", "run_chunks"]
+
+
+def resolve_n_jobs(n_jobs: int | None) -> int:
+    """The number of worker processes for ``n_jobs``.
+
+    ``None`` means every core (``joblib.cpu_count()``): the explanation steps are
+    the slow part of an audit and their results never depend on ``n_jobs``, so
+    there is nothing to lose by using the machine. This departs from
+    scikit-learn's convention (``None`` = 1); pass ``n_jobs=1`` for a serial run.
+    Negative values count back from the number of cores, as in joblib
+    (``-1`` = all, ``-2`` = all but one).
+    """
+    import joblib
+
+    if n_jobs is None:
+        return max(1, joblib.cpu_count())
+    return max(1, joblib.effective_n_jobs(n_jobs))
+
+
+def run_chunks(fn: Callable[..., Any], chunks: Sequence[Any], n_jobs: int, *args: Any) -> list[Any]:
+    """``[fn(chunk, *args) for chunk in chunks]``, in order, over ``n_jobs`` processes.
+
+    Each chunk is computed independently of the others, so the result is the same
+    whatever ``n_jobs`` is; a single job runs in this process (no start-up cost).
+    """
+    if n_jobs <= 1 or len(chunks) <= 1:
+        return [fn(c, *args) for c in chunks]
+    from joblib import Parallel, delayed
+
+    return list(Parallel(n_jobs=min(n_jobs, len(chunks)))(delayed(fn)(c, *args) for c in chunks))
