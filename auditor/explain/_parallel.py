@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 __all__ = ["resolve_n_jobs", "run_chunks"]
@@ -25,14 +25,18 @@ def resolve_n_jobs(n_jobs: int | None) -> int:
     return max(1, joblib.effective_n_jobs(n_jobs))
 
 
-def run_chunks(fn: Callable[..., Any], chunks: Sequence[Any], n_jobs: int, *args: Any) -> list[Any]:
+def run_chunks(fn: Callable[..., Any], chunks: Iterable[Any], n_jobs: int, *args: Any) -> list[Any]:
     """``[fn(chunk, *args) for chunk in chunks]``, in order, over ``n_jobs`` processes.
 
     Each chunk is computed independently of the others, so the result is the same
     whatever ``n_jobs`` is; a single job runs in this process (no start-up cost).
+    ``chunks`` may be a generator: joblib then draws a few chunks ahead of the
+    workers, so only those are in memory at once. Chunks are pickled to the
+    workers rather than memory-mapped: they are small, and joblib's clean-up of
+    memory-mapped files was measured at a full second per call.
     """
-    if n_jobs <= 1 or len(chunks) <= 1:
+    if n_jobs <= 1:
         return [fn(c, *args) for c in chunks]
     from joblib import Parallel, delayed
 
-    return list(Parallel(n_jobs=min(n_jobs, len(chunks)))(delayed(fn)(c, *args) for c in chunks))
+    return list(Parallel(n_jobs=n_jobs, max_nbytes=None)(delayed(fn)(c, *args) for c in chunks))

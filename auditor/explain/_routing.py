@@ -19,7 +19,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-__all__ = ["Route", "route_for", "margin", "output_in_space", "match_output_space", "space_name"]
+__all__ = ["Route", "route_for", "margin", "output_in_space", "candidate_outputs", "match_output_space", "space_name"]
 
 Route = Literal["tree", "linear", "model-agnostic"]
 
@@ -81,23 +81,26 @@ def output_in_space(est: Any, X: Any, space: str, task: str) -> np.ndarray:
     return out.reshape(len(out), -1)
 
 
-def match_output_space(est: Any, X: Any, totals: np.ndarray, task: str) -> tuple[str, np.ndarray]:
-    """The space in which ``totals`` (base + sum of contributions, ``(n, d)``) equal
-    the model's output on ``X``, and that output.
-
-    Candidates are tried in turn and the closest kept; the caller records the
-    remaining deviation as the additivity check.
-    """
-    if task == "regression":
-        candidates = ["raw"]
-    else:
-        candidates = [c for c in ("margin", "probability") if _has(est, c)]
-    best: tuple[float, str, np.ndarray] | None = None
-    for space in candidates:
+def candidate_outputs(est: Any, X: Any, task: str) -> dict[str, np.ndarray]:
+    """The model's output on ``X`` in every space it offers ("margin",
+    "probability" for a classifier; "raw" for a regressor), each ``(n, d)``."""
+    spaces = ["raw"] if task == "regression" else [c for c in ("margin", "probability") if _has(est, c)]
+    out = {}
+    for space in spaces:
         try:
-            out = output_in_space(est, X, space, task)
+            out[space] = output_in_space(est, X, space, task)
         except Exception:  # noqa: BLE001 - a model may lack one of the outputs
             continue
+    return out
+
+
+def match_output_space(candidates: dict[str, np.ndarray], totals: np.ndarray) -> tuple[str, np.ndarray]:
+    """The space in which ``totals`` (base + sum of contributions, ``(n, d)``)
+    equal the model's output, and that output, among ``candidates``
+    (:func:`candidate_outputs`). The closest is kept; the caller records the
+    remaining deviation as the additivity check."""
+    best: tuple[float, str, np.ndarray] | None = None
+    for space, out in candidates.items():
         if out.shape[1] != totals.shape[1]:
             if totals.shape[1] == 1 and out.shape[1] == 2:
                 out = out[:, [1]]  # single-output explainers explain classes_[1]
@@ -108,7 +111,7 @@ def match_output_space(est: Any, X: Any, totals: np.ndarray, task: str) -> tuple
             best = (dev, space, out)
     if best is None:
         raise ValueError(
-            f"Expected the explainer's output to match one of the model's outputs {candidates}. "
+            f"Expected the explainer's output to match one of the model's outputs {list(candidates)}. "
             f"Got {totals.shape[1]} output(s) that fit none."
         )
     return best[1], best[2]
@@ -120,18 +123,12 @@ def _has(est: Any, space: str) -> bool:
     return hasattr(est, "decision_function") or _module(est) in ("xgboost", "lightgbm", "catboost")
 
 
-def space_name(est: Any, X: Any, space: str, task: str) -> str:
+def space_name(space: str, candidates: dict[str, np.ndarray]) -> str:
     """A reader's name for ``space``: a classifier's margin whose sigmoid (binary)
     or softmax (multiclass) is its probability is "log-odds" / "logit"."""
-    if space != "margin":
+    if space != "margin" or "probability" not in candidates or "margin" not in candidates:
         return space
-    if not hasattr(est, "predict_proba"):
-        return "margin"
-    try:
-        m = output_in_space(est, X, "margin", task)
-        p = output_in_space(est, X, "probability", task)
-    except Exception:  # noqa: BLE001
-        return "margin"
+    m, p = candidates["margin"], candidates["probability"]
     if m.shape[1] == 1 and p.shape[1] == 2:
         if np.allclose(1.0 / (1.0 + np.exp(-m[:, 0])), p[:, 1], atol=1e-6):
             return "log-odds"

@@ -36,7 +36,14 @@ from auditor.context import AuditContext
 from auditor.explain._codec import RawCodec
 from auditor.explain._fold import Folding, folding_from_lineage
 from auditor.explain._parallel import resolve_n_jobs, run_chunks
-from auditor.explain._routing import Route, match_output_space, output_in_space, route_for, space_name
+from auditor.explain._routing import (
+    Route,
+    candidate_outputs,
+    match_output_space,
+    output_in_space,
+    route_for,
+    space_name,
+)
 from auditor.explain._rows import automatic_rows
 from auditor.explain._sampling import (
     design_weights,
@@ -248,31 +255,26 @@ def _finish(
 
 
 # -- tree route ----------------------------------------------------------------------
-def _tree_chunk(X_chunk: Any, est: Any, space: str, task: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """TreeSHAP of one chunk of rows, and the model's output on it in ``space``."""
+def _tree_chunk(X_chunk: Any, est: Any, task: str) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+    """TreeSHAP of one chunk of rows, and the model's outputs on it in every space
+    (which one the values live in is decided afterwards, on all rows at once)."""
     import shap
 
     explainer = shap.TreeExplainer(est)
     values = _as_3d(explainer.shap_values(X_chunk, check_additivity=False))
     base = np.broadcast_to(np.atleast_1d(np.asarray(explainer.expected_value, dtype=float)), (len(values), values.shape[2]))
-    output = output_in_space(est, X_chunk, space, task) if space else np.empty((len(values), 0))
-    if space and output.shape[1] == 2 and values.shape[2] == 1:
-        output = output[:, [1]]
-    return values, np.array(base), output
+    return values, np.array(base), candidate_outputs(est, X_chunk, task)
 
 
 def _tree(ctx, est, X, folding, names_t, n_jobs, notes) -> ShapRun:
     n = X.shape[0]
-    # The space is read off a small probe before the parallel run, so that every
-    # chunk returns the model's output in the same space for the additivity check.
-    probe = _dense(X, slice(0, min(n, 200)))
-    v0, b0, _ = _tree_chunk(probe, est, "", ctx.task)
-    space, _ = match_output_space(est, probe, b0 + v0.sum(axis=1), ctx.task)
     slices = _chunks(n)
-    parts = run_chunks(_tree_chunk_from, slices, n_jobs, X, est, space, ctx.task)
+    # one chunk is not worth starting worker processes for
+    parts = run_chunks(_tree_chunk, (_dense(X, sl) for sl in slices), n_jobs if len(slices) > 1 else 1, est, ctx.task)
     values = np.concatenate([v for v, _, _ in parts])
     base = np.concatenate([b for _, b, _ in parts])
-    output = np.concatenate([o for _, _, o in parts])
+    candidates = {k: np.concatenate([c[k] for _, _, c in parts]) for k in parts[0][2]}
+    space, output = match_output_space(candidates, base + values.sum(axis=1))
     keep, sign = _orientation(ctx, values.shape[2])
     values, base, output = _orient(values, keep, sign), _orient(base, keep, sign), _orient(output, keep, sign)
     folded = folding.fold(values)
@@ -288,7 +290,7 @@ def _tree(ctx, est, X, folding, names_t, n_jobs, notes) -> ShapRun:
         route="tree",
         method="TreeExplainer",
         exact=True,
-        space=space_name(est, probe, space, ctx.task),
+        space=space_name(space, candidates),
         background="the training data as recorded in the trees (tree-path-dependent TreeSHAP)",
         sample=f"every audited row ({n:,})",
         row_weights=ctx.weights,
@@ -296,10 +298,6 @@ def _tree(ctx, est, X, folding, names_t, n_jobs, notes) -> ShapRun:
         n_jobs=n_jobs,
         notes=notes,
     )
-
-
-def _tree_chunk_from(rows: slice, X: Any, est: Any, space: str, task: str):
-    return _tree_chunk(_dense(X, rows), est, space, task)
 
 
 # -- linear route ---------------------------------------------------------------------
@@ -312,22 +310,16 @@ def _linear(ctx, est, X, folding, names_t, options: ShapOptions, notes) -> ShapR
     bg_rows = np.sort(rng.choice(n, size=k, replace=False)) if k < n else np.arange(n)
     background = _dense(X, bg_rows)
     explainer = shap.LinearExplainer(est, background)
-    values, base, output = [], [], []
-    space = ""
+    values, base, cands = [], [], []
     for sl in _chunks(n):
         chunk = _dense(X, sl)
         v = _as_3d(explainer.shap_values(chunk))
-        b = np.broadcast_to(np.atleast_1d(np.asarray(explainer.expected_value, dtype=float)), (len(v), v.shape[2]))
-        if not space:
-            space, _ = match_output_space(est, chunk, b + v.sum(axis=1), ctx.task)
-            probe = chunk
-        o = output_in_space(est, chunk, space, ctx.task)
-        if o.shape[1] == 2 and v.shape[2] == 1:
-            o = o[:, [1]]
         values.append(v)
-        base.append(np.array(b))
-        output.append(o)
-    values, base, output = np.concatenate(values), np.concatenate(base), np.concatenate(output)
+        base.append(np.broadcast_to(np.atleast_1d(np.asarray(explainer.expected_value, dtype=float)), (len(v), v.shape[2])))
+        cands.append(candidate_outputs(est, chunk, ctx.task))
+    values, base = np.concatenate(values), np.concatenate(base)
+    candidates = {k: np.concatenate([c[k] for c in cands]) for k in cands[0]}
+    space, output = match_output_space(candidates, base + values.sum(axis=1))
     keep, sign = _orientation(ctx, values.shape[2])
     values, base, output = _orient(values, keep, sign), _orient(base, keep, sign), _orient(output, keep, sign)
     return _finish(
@@ -342,7 +334,7 @@ def _linear(ctx, est, X, folding, names_t, options: ShapOptions, notes) -> ShapR
         route="linear",
         method="LinearExplainer",
         exact=True,
-        space=space_name(est, probe, space, ctx.task),
+        space=space_name(space, candidates),
         background=f"the mean of {k:,} randomly chosen audited rows (seeded); features treated as independent",
         sample=f"every audited row ({n:,})",
         row_weights=ctx.weights,
@@ -476,7 +468,7 @@ def _kernel(ctx, est, X, folding: Folding, options: ShapOptions, n_jobs: int, no
         f"{len(background)} representative audited rows (the row nearest each k-means cluster centre, "
         "weighted by cluster size); each raw column's transformed columns are switched together"
     )
-    space_label = space if space != "margin" else space_name(est, _dense(X, slice(0, min(n, 200))), space, ctx.task)
+    space_label = space_name(space, candidate_outputs(est, _model_rows(X, codec, matrix, background), ctx.task))
     return _finish(
         ctx,
         values_t=None,
@@ -504,6 +496,11 @@ def _kernel(ctx, est, X, folding: Folding, options: ShapOptions, n_jobs: int, no
         explain_more=explain_more,
         seconds_per_row=seconds_per_row,
     )
+
+
+def _model_rows(X: Any, codec: RawCodec | None, matrix: Any, rows: np.ndarray) -> Any:
+    """The background rows in the form the model takes."""
+    return codec.decode(rows) if codec is not None else rows
 
 
 def _batches(ctx: AuditContext, matrix: Any, positions: list[int], n_jobs: int) -> list[tuple[np.ndarray, list[int]]]:
