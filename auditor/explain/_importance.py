@@ -32,6 +32,11 @@ from auditor.explain._fold import Folding
 from auditor.explain._parallel import resolve_n_jobs
 from auditor.results import Estimate, FeatureImportance, NativeImportance, PermutationImportance
 
+#: Below this many scored rows in all (rows x columns x repeats), permutation
+#: importance runs in this process: worker start-up (about a second) would
+#: cost more than the parallel work saves.
+SERIAL_BELOW = 200_000
+
 __all__ = ["Scorer", "choose_scorer", "permutation_importance_raw", "native_importance"]
 
 
@@ -120,13 +125,16 @@ def permutation_importance_raw(
     y, current = y[rows], current[rows]
     w = None if w is None else w[rows]
     baseline = scorer.score(current, y, w)
+    n_jobs = resolve_n_jobs(ctx.n_jobs)
+    if len(rows) * X.shape[1] * n_repeats < SERIAL_BELOW:
+        n_jobs = 1  # starting worker processes would cost more than it saves
     res = permutation_importance(
         ctx.model.estimator,
         X,
         y,
         scoring=scorer,
         n_repeats=n_repeats,
-        n_jobs=resolve_n_jobs(ctx.n_jobs),
+        n_jobs=n_jobs,
         random_state=ctx.seed("importance.permutation"),
         sample_weight=w,
     )

@@ -449,7 +449,9 @@ def _kernel(ctx, est, X, folding: Folding, options: ShapOptions, n_jobs: int, no
         estimated = round(per_row * (n_sample + len(extra_rows)), 1)
     sample_rows = stratified_sample(strata, n_sample, ctx.rng("shap.kernel.sample"))
     todo = list(sample_rows) + [p for p in extra_rows if p not in set(sample_rows.tolist())]
-    parts = run_chunks(_kernel_rows, _batches(ctx, matrix, todo, n_jobs), n_jobs, f, background, bg_w, folding, nsamples)
+    # a run of a few seconds is not worth starting worker processes for
+    jobs = n_jobs if seconds_per_row * len(todo) > 3.0 else 1
+    parts = run_chunks(_kernel_rows, _batches(ctx, matrix, todo, jobs), jobs, f, background, bg_w, folding, nsamples)
     values = np.concatenate([v for v, _, _ in parts])
     base = np.concatenate([b for _, b, _ in parts])
     output = np.concatenate([o for _, _, o in parts])

@@ -7,18 +7,20 @@ sections may reuse what earlier ones memoised in the context).
 from __future__ import annotations
 
 from auditor.sections._base import Section
+from auditor.sections.agreement import AgreementSection
 from auditor.sections.importance import ImportanceSection
 from auditor.sections.lime import LimeSection
 from auditor.sections.performance import PerformanceSection
 from auditor.sections.shap import ShapSection
 
-__all__ = ["Section", "PerformanceSection", "ImportanceSection", "ShapSection", "LimeSection", "SECTIONS", "default_sections", "resolve_sections"]
+__all__ = ["Section", "PerformanceSection", "ImportanceSection", "ShapSection", "LimeSection", "AgreementSection", "SECTIONS", "default_sections", "resolve_sections"]
 
 SECTIONS: dict[str, type] = {
     PerformanceSection.name: PerformanceSection,
     ImportanceSection.name: ImportanceSection,
     ShapSection.name: ShapSection,
     LimeSection.name: LimeSection,
+    AgreementSection.name: AgreementSection,
 }
 
 
