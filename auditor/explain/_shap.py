@@ -23,6 +23,7 @@ Binary models are explained for the positive class (a single margin for
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -261,7 +262,10 @@ def _tree_chunk(X_chunk: Any, est: Any, task: str) -> tuple[np.ndarray, np.ndarr
     import shap
 
     explainer = shap.TreeExplainer(est)
-    values = _as_3d(explainer.shap_values(X_chunk, check_additivity=False))
+    with warnings.catch_warnings():
+        # shap announces a change of LightGBM's output shape; _as_3d handles both
+        warnings.filterwarnings("ignore", message="LightGBM binary classifier", category=UserWarning)
+        values = _as_3d(explainer.shap_values(X_chunk, check_additivity=False))
     base = np.broadcast_to(np.atleast_1d(np.asarray(explainer.expected_value, dtype=float)), (len(values), values.shape[2]))
     return values, np.array(base), candidate_outputs(est, X_chunk, task)
 
