@@ -156,7 +156,7 @@ def plot_shap_waterfall(result: ShapResult, index: int = 0, *, ax: Axes | None =
     with style():
         start = wf.base_value
         n = len(items)
-        for i, (label, v) in enumerate(items):
+        for i, (_, v) in enumerate(items):
             y = n - 1 - i
             ax.barh(y, v, left=start, color=_POS if v >= 0 else _NEG, height=0.6)
             ax.text(start + v, y, f" {v:+.3g} ", va="center", ha="left" if v >= 0 else "right", fontsize=7)
