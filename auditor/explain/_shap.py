@@ -463,8 +463,8 @@ def _kernel(ctx, est, X, folding: Folding, options: ShapOptions, n_jobs: int, no
     extra = {int(p): (values[k + i], base[k + i]) for i, p in enumerate(todo[k:])}
 
     def explain_more(positions: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        v, b, _ = _kernel_rows(_batches(ctx, matrix, list(positions), 1)[0], f, background, bg_w, folding, nsamples)
-        return v, b
+        parts = [_kernel_rows(b, f, background, bg_w, folding, nsamples) for b in _batches(ctx, matrix, list(positions), 1)]
+        return np.concatenate([v for v, _, _ in parts]), np.concatenate([b for _, b, _ in parts])
 
     label = "sensitive group × true label" if ctx.task != "regression" else "sensitive group × quartile of the true value"
     if ctx.sensitive_features.shape[1] == 0:
