@@ -43,13 +43,22 @@ def test_views_without_figures_are_plain_data(tree_result):
 
 
 def test_figures_have_captions_and_alt_text(tree_result):
-    for mod in (importance, shap, lime, agreement):
+    for mod in (importance, shap, agreement):
         view = mod.build(tree_result)
         figs = view.get("figures", []) + view.get("waterfall_figures", [])
         figs += [r["figure"] for r in view.get("rows", []) if isinstance(r, dict) and r.get("figure")]
         assert figs, mod.__name__
         for f in figs:
             assert f["alt"] and f["caption"] and f["src"].startswith("data:image/")
+
+
+def test_lime_rows_are_drawn_beside_shap_or_alone(tree_result):
+    from dataclasses import replace
+
+    view = lime.build(tree_result)
+    assert all(r["figure"] is None and r["terms"] for r in view["rows"]) and view["paired_note"]
+    alone = lime.build(replace(tree_result, agreement=None))
+    assert all(r["figure"]["caption"] for r in alone["rows"]) and alone["paired_note"] == ""
 
 
 def test_model_agnostic_report_states_method_and_sample():

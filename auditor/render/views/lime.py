@@ -17,10 +17,13 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     lime = result.lime
     if lime is None:
         return None
+    # With the agreement section, each row's LIME bars are drawn beside SHAP's
+    # there; here the terms are a table, which reads better than a second chart.
+    paired = {r.row for r in result.agreement.rows if r.features} if result.agreement is not None else set()
     rows = []
     for i, r in enumerate(lime.rows):
         fig = None
-        if figures:
+        if figures and r.row not in paired:
             top = r.terms[0] if r.terms else None
             fig = Figure(
                 f"fig-lime-{i}", f"LIME, row {r.row}",
@@ -60,5 +63,6 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
              "row's explanation does not depend on which rows are explained with it"},
         ],
         "rows": rows,
+        "paired_note": "Each row's LIME weights are drawn beside its SHAP values in the next section." if paired else "",
         "notes": list(lime.notes),
     }
