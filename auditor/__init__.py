@@ -17,18 +17,22 @@ from auditor.results import (
     PolicyError,
     Status,
 )
-from auditor.sections import PerformanceSection
+from auditor.sections import AgreementSection, ImportanceSection, LimeSection, PerformanceSection, ShapSection
 
 __all__ = [
     "__version__",
     "Auditor",
+    "AgreementSection",
     "AuditResult",
     "Estimate",
     "Finding",
+    "ImportanceSection",
+    "LimeSection",
     "PerformancePolicy",
     "PerformanceSection",
     "Policy",
     "PolicyError",
+    "ShapSection",
     "Status",
     "rejudge",
 ]
