@@ -77,7 +77,8 @@ class ShapSection:
         :mod:`auditor.explain._rows`).
     save_values : str or path or None, default=None
         Also write every explained row's raw-column SHAP values to this ``.npz``
-        file (compressed). The JSON never holds the per-row matrix: at 16,000 rows
+        file (compressed; arrays ``values``, ``base_values``, ``rows``,
+        ``feature_names``, ``output_names``; ``.npz`` is appended if missing). The JSON never holds the per-row matrix: at 16,000 rows
         x 100 features it would dwarf everything else in an evidence file meant to
         be read, diffed and re-rendered; the file's SHA-256 is recorded instead.
     """
@@ -305,10 +306,12 @@ def _save_values(run: ShapRun, path) -> tuple[str, str]:
     for key in ("values", "base_values", "rows"):
         digest.update(arrays[key].tobytes())
     target = Path(path)
+    if target.suffix != ".npz":  # numpy would add it silently; record the real name
+        target = target.with_name(target.name + ".npz")
     np.savez_compressed(
         target,
         feature_names=np.asarray(sv.feature_names, dtype=str),
         output_names=np.asarray(sv.output_names, dtype=str),
         **arrays,
     )
-    return str(path), digest.hexdigest()
+    return str(target), digest.hexdigest()
