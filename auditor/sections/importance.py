@@ -32,6 +32,12 @@ class ImportanceSection:
         Score on a seeded sample of this many rows instead of every row, for very
         large audits (the cost is ``n_columns * n_repeats`` predictions of every
         scored row).
+
+    Notes
+    -----
+    Columns are scored in ``n_jobs`` threads (``None``: every core); the numbers
+    equal scikit-learn's ``permutation_importance`` with the same shuffles and
+    never depend on ``n_jobs``.
     """
 
     name: ClassVar[str] = "importance"

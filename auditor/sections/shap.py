@@ -81,6 +81,13 @@ class ShapSection:
         ``feature_names``, ``output_names``; ``.npz`` is appended if missing). The JSON never holds the per-row matrix: at 16,000 rows
         x 100 features it would dwarf everything else in an evidence file meant to
         be read, diffed and re-rendered; the file's SHA-256 is recorded instead.
+
+    Notes
+    -----
+    TreeSHAP and Kernel SHAP use the audit's ``n_jobs`` worker processes; ``None``
+    means every core (see :func:`auditor.explain.resolve_n_jobs`). Results never
+    depend on it. Per-row values are kept in the context under
+    :data:`auditor.artifacts.SHAP_VALUES` for later sections (fairness).
     """
 
     name: ClassVar[str] = "shap"
