@@ -12,6 +12,7 @@ from auditor.policy import rejudge
 from auditor.results import (
     AuditResult,
     Estimate,
+    ExplanationPolicy,
     FairnessPolicy,
     Finding,
     PerformancePolicy,
@@ -19,21 +20,33 @@ from auditor.results import (
     PolicyError,
     Status,
 )
-from auditor.sections import FairnessSection, PerformanceSection
+from auditor.sections import (
+    AgreementSection,
+    FairnessSection,
+    ImportanceSection,
+    LimeSection,
+    PerformanceSection,
+    ShapSection,
+)
 
 __all__ = [
     "__version__",
     "Auditor",
     "AuditDiff",
+    "AgreementSection",
     "AuditResult",
     "Estimate",
+    "ExplanationPolicy",
     "FairnessPolicy",
     "FairnessSection",
     "Finding",
+    "ImportanceSection",
+    "LimeSection",
     "PerformancePolicy",
     "PerformanceSection",
     "Policy",
     "PolicyError",
+    "ShapSection",
     "Status",
     "diff_results",
     "rejudge",

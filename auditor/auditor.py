@@ -103,7 +103,9 @@ class Auditor:
         A section that raises is recorded in the result and the audit goes on, or
         the error propagates.
     n_jobs : int, optional
-        Cores for parallel steps; does not change any result.
+        Workers for the explanation steps (permutation importance threads, TreeSHAP
+        and Kernel SHAP processes). ``None`` (the default) uses every core, ``-1``
+        too, ``-2`` all but one. It never changes a number in the result.
 
     Examples
     --------

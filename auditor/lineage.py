@@ -70,7 +70,7 @@ def _trace(transformer, parents: list[Parents]) -> list[Parents]:
     from sklearn.compose import ColumnTransformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import FeatureUnion, Pipeline
-    from sklearn.preprocessing import OneHotEncoder
+    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder
 
     if transformer is None or (isinstance(transformer, str) and transformer == "passthrough"):
         return list(parents)
@@ -93,6 +93,11 @@ def _trace(transformer, parents: list[Parents]) -> list[Parents]:
         if counts is not None and len(counts) == len(parents):
             return [p for p, k in zip(parents, counts) for _ in range(int(k))]
     if isinstance(transformer, OneToOneFeatureMixin):
+        return list(parents)
+    if isinstance(transformer, FunctionTransformer) and (
+        transformer.func is None or transformer.feature_names_out == "one-to-one"
+    ):
+        # a fitted ColumnTransformer replaces a named "passthrough" by this identity
         return list(parents)
     if isinstance(transformer, SimpleImputer):
         return _trace_imputer(transformer, parents)

@@ -5,6 +5,15 @@ pyplot's global state.
 """
 
 from auditor.plots._style import PALETTE, STATUS_COLOURS
+from auditor.plots.explanations import (
+    plot_importance,
+    plot_lime,
+    plot_lime_vs_shap,
+    plot_shap_beeswarm,
+    plot_shap_dependence,
+    plot_shap_importance,
+    plot_shap_waterfall,
+)
 from auditor.plots.performance import (
     plot_calibration,
     plot_confusion_matrix,
@@ -17,6 +26,13 @@ __all__ = [
     "PALETTE",
     "STATUS_COLOURS",
     "plot_calibration",
+    "plot_importance",
+    "plot_lime",
+    "plot_lime_vs_shap",
+    "plot_shap_beeswarm",
+    "plot_shap_dependence",
+    "plot_shap_importance",
+    "plot_shap_waterfall",
     "plot_confusion_matrix",
     "plot_residual_histogram",
     "plot_residuals",

@@ -7,6 +7,7 @@ audit can be re-judged against a new policy without recomputation.
 
 from __future__ import annotations
 
+from auditor.policy._explanations import explanation_findings
 from auditor.policy._fairness import fairness_findings
 from auditor.policy._judge import fmt_value, judge, threshold_finding
 from auditor.policy._performance import performance_findings
@@ -62,6 +63,7 @@ def evaluate(sections: dict[str, object], failures: tuple[SectionFailure, ...], 
     fairness = sections.get("fairness")
     if fairness is not None:
         findings += fairness_findings(fairness, policy)
+    findings += explanation_findings(sections.get("shap"), sections.get("agreement"), policy)
     findings += [_failure_finding(f) for f in failures]
     return tuple(sorted(findings, key=lambda f: -f.status.severity))
 

@@ -18,6 +18,27 @@ from auditor.results._base import (
 )
 from auditor.results._serde import SerialisationError, from_jsonable, to_jsonable
 from auditor.results.audit import SCHEMA_VERSION, AuditConfig, AuditResult
+from auditor.results.explanations import (
+    AgreementResult,
+    FeatureComparison,
+    FeatureImportance,
+    FeatureRanks,
+    ImportanceResult,
+    LimeResult,
+    LimeRow,
+    LimeTerm,
+    MethodAgreement,
+    NativeImportance,
+    PermutationImportance,
+    RowAgreement,
+    ShapBeeswarm,
+    ShapContribution,
+    ShapDependence,
+    ShapFeature,
+    ShapResult,
+    ShapWaterfall,
+    TransformedShapFeature,
+)
 from auditor.results.fairness import (
     Disparity,
     ExcludedGroup,
@@ -36,9 +57,29 @@ from auditor.results.performance import (
     ResidualSummary,
     RocCurve,
 )
-from auditor.results.policy import FairnessPolicy, PerformancePolicy, Policy, PolicyError
+from auditor.results.policy import ExplanationPolicy, FairnessPolicy, PerformancePolicy, Policy, PolicyError
 
 __all__ = [
+    "AgreementResult",
+    "FeatureComparison",
+    "FeatureImportance",
+    "FeatureRanks",
+    "ImportanceResult",
+    "LimeResult",
+    "LimeRow",
+    "LimeTerm",
+    "MethodAgreement",
+    "NativeImportance",
+    "PermutationImportance",
+    "RowAgreement",
+    "ShapBeeswarm",
+    "ShapContribution",
+    "ShapDependence",
+    "ShapFeature",
+    "ShapResult",
+    "ShapWaterfall",
+    "TransformedShapFeature",
+    "ExplanationPolicy",
     "SCHEMA_VERSION",
     "AuditConfig",
     "AuditResult",

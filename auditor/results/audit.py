@@ -19,6 +19,7 @@ from auditor.results._base import (
     worst_status,
 )
 from auditor.results._serde import SerialisationError, from_jsonable, to_jsonable
+from auditor.results.explanations import AgreementResult, ImportanceResult, LimeResult, ShapResult
 from auditor.results.fairness import FairnessResult
 from auditor.results.performance import PerformanceResult
 from auditor.results.policy import Policy
@@ -69,6 +70,10 @@ class AuditResult:
     skipped: tuple[SkippedSection, ...] = ()
     performance: PerformanceResult | None = None
     fairness: FairnessResult | None = None
+    importance: ImportanceResult | None = None
+    shap: ShapResult | None = None
+    lime: LimeResult | None = None
+    agreement: AgreementResult | None = None
 
     def __post_init__(self) -> None:
         # The verdict is stored so that a gate reading the JSON needs no logic of

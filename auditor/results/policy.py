@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from auditor.results._serde import from_jsonable, to_jsonable
 
-__all__ = ["Policy", "PerformancePolicy", "FairnessPolicy", "PolicyError"]
+__all__ = ["Policy", "PerformancePolicy", "FairnessPolicy", "ExplanationPolicy", "PolicyError"]
 
 
 class PolicyError(ValueError):
@@ -108,6 +108,44 @@ class FairnessPolicy:
 
 
 @dataclass(frozen=True)
+class ExplanationPolicy:
+    """When explanations disagree enough, or fail their own check, to tell the reader.
+
+    Disagreement is a WARN, never a FAIL: it says the explanations should not be
+    read at face value, not that the model is wrong. ``None`` turns a check off.
+
+    Parameters
+    ----------
+    min_global_rank_correlation : float or None, default=0.5
+        Spearman correlation between any two global importance rankings
+        (permutation importance, mean |SHAP|, native importance) over the features
+        they share. Below 0.5 the methods broadly disagree on what matters.
+    max_rank_gap : int, default=3
+        A feature is listed as a disagreement when two methods rank it more than
+        this many places apart (among the features either method ranks in its top
+        ten). Used to list features, not to judge.
+    min_row_rank_correlation : float or None, default=0.0
+        Median, over the LIME-explained rows, of the Spearman correlation between
+        |LIME weight| and |SHAP value| on the top features. Below 0 the two methods
+        order a typical row's features in opposite ways.
+    min_row_sign_agreement : float or None, default=0.5
+        Median share of a row's top features on which LIME and SHAP push the
+        prediction the same way. Below one half they disagree more often than not.
+    max_additivity_deviation : float or None, default=1e-5
+        Largest ``|base + sum(SHAP) - model output|`` allowed, relative to
+        ``max(1, largest |output|)``. Exact explainers sit near 1e-12 in float64
+        (XGBoost's float32 trees near 1e-7); more means the explanation does not
+        add up to the model's output.
+    """
+
+    min_global_rank_correlation: float | None = 0.5
+    max_rank_gap: int = 3
+    min_row_rank_correlation: float | None = 0.0
+    min_row_sign_agreement: float | None = 0.5
+    max_additivity_deviation: float | None = 1e-5
+
+
+@dataclass(frozen=True)
 class Policy:
     """Thresholds for every check of an audit.
 
@@ -118,6 +156,7 @@ class Policy:
         them: a check is ``INCONCLUSIVE`` when the interval straddles its threshold.
     performance : PerformancePolicy
     fairness : FairnessPolicy
+    explanations : ExplanationPolicy
 
     Examples
     --------
@@ -130,11 +169,14 @@ class Policy:
         [fairness]
         min_selection_rate_ratio = 0.8
         reference_groups = { sex = "Male" }
+        [explanations]
+        min_global_rank_correlation = 0.5
     """
 
     confidence_level: float = 0.95
     performance: PerformancePolicy = field(default_factory=PerformancePolicy)
     fairness: FairnessPolicy = field(default_factory=FairnessPolicy)
+    explanations: ExplanationPolicy = field(default_factory=ExplanationPolicy)
 
     def __post_init__(self) -> None:
         if not 0.5 < self.confidence_level < 1:

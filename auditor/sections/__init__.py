@@ -7,13 +7,32 @@ sections may reuse what earlier ones memoised in the context).
 from __future__ import annotations
 
 from auditor.sections._base import Section
+from auditor.sections.agreement import AgreementSection
 from auditor.sections.fairness import FairnessSection
+from auditor.sections.importance import ImportanceSection
+from auditor.sections.lime import LimeSection
 from auditor.sections.performance import PerformanceSection
+from auditor.sections.shap import ShapSection
 
-__all__ = ["Section", "PerformanceSection", "FairnessSection", "SECTIONS", "default_sections", "resolve_sections"]
+__all__ = [
+    "Section",
+    "PerformanceSection",
+    "ImportanceSection",
+    "ShapSection",
+    "LimeSection",
+    "AgreementSection",
+    "FairnessSection",
+    "SECTIONS",
+    "default_sections",
+    "resolve_sections",
+]
 
 SECTIONS: dict[str, type] = {
     PerformanceSection.name: PerformanceSection,
+    ImportanceSection.name: ImportanceSection,
+    ShapSection.name: ShapSection,
+    LimeSection.name: LimeSection,
+    AgreementSection.name: AgreementSection,
     # fairness runs last: it reuses the SHAP values the explanations computed
     FairnessSection.name: FairnessSection,
 }

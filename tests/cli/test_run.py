@@ -237,10 +237,12 @@ def test_validation_errors_of_the_audit_exit_2(ws, tmp_path, capsys):
     assert "Expected --pos-label to be one of the target's values ['0', '1']" in capsys.readouterr().err
 
 
-def test_quiet_prints_only_the_verdict(ws, capsys):
-    assert _run(ws, "-q") == EXIT_OK
+def test_quiet_prints_only_the_verdict(ws, tmp_path, capsys):
+    assert _run(ws, "-q", "--json", tmp_path / "q.json") == EXIT_OK
     captured = capsys.readouterr()
-    assert captured.out.strip() == "Verdict: PASS (1 PASS)"
+    findings = AuditResult.from_json(tmp_path / "q.json").findings
+    assert findings and all(f.status is Status.PASS for f in findings)
+    assert captured.out.strip() == f"Verdict: PASS ({len(findings)} PASS)"
     assert captured.err == ""
 
 

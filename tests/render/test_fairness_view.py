@@ -32,6 +32,7 @@ def test_fairness_chapter_content():
     assert all(fig["alt"] and fig["caption"] for fig in view["figures"])
     assert view["mitigation"] and "held out" in view["mitigation_note"]
     html = render_html(result)
-    chapter = html[html.index('id="fairness"'):html.index('id="appendix"')]
+    start = html.index('id="fairness"')
+    chapter = html[start:html.index('class="section chapter"', start + 30)]
     assert "Verdicts" in chapter and "Why might there be a gap?" in chapter
     assert len(re.findall(r'<img src="data:image/svg\+xml;base64,', chapter)) == len(view["figures"])

@@ -134,6 +134,27 @@ def test_view_model_is_plain_data(hostile_result):
     walk(build_view(hostile_result))
 
 
+def test_view_keys_never_shadow_dict_methods(binary_data, binary_pipeline):
+    """In jinja, ``row.values`` on a dict is the method, not the key: a view that
+    used such a key would render a method object (or fail) instead of its data."""
+    X, y = binary_data
+    result = Auditor(binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=20).run()
+    shadowing = {name for name in dir(dict) if not name.startswith("_")}
+    found = []
+
+    def walk(v, path):
+        if isinstance(v, dict):
+            found.extend(f"{path}.{k}" for k in v if k in shadowing)
+            for k, x in v.items():
+                walk(x, f"{path}.{k}")
+        elif isinstance(v, list):
+            for i, x in enumerate(v):
+                walk(x, f"{path}[{i}]")
+
+    walk(build_view(result), "view")
+    assert found == []
+
+
 def test_autoescape_is_on_for_every_template():
     env = environment()
     assert env.autoescape is True

@@ -36,11 +36,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from auditor.render.views import fairness, performance
+from auditor.render.views import agreement, fairness, importance, lime, performance, shap
 
 __all__ = ["SECTION_VIEWS"]
 
 SECTION_VIEWS: list[tuple[str, Callable[..., dict | None]]] = [
     ("performance", performance.build),
     ("fairness", fairness.build),
+    ("importance", importance.build),
+    ("shap", shap.build),
+    ("lime", lime.build),
+    ("agreement", agreement.build),
 ]

@@ -116,7 +116,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
             "output": s.output,
             "groups": groups,
             "rows": [
-                {"feature": d.feature, "values": [fmt_num(s.mean_abs[gl][d.feature]) for gl in groups],
+                {"feature": d.feature, "cells": [fmt_num(s.mean_abs[gl][d.feature]) for gl in groups],
                  "difference": fmt_num(d.difference), "highest": d.highest_group}
                 for d in s.largest_differences
             ],

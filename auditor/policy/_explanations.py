@@ -1,0 +1,99 @@
+"""Explanation checks of the policy: do the explanations add up, and do they agree?
+
+Every check here gives PASS or WARN, never FAIL: disagreement between
+explanation methods says the explanations should not be read at face value, not
+that the model is wrong.
+"""
+
+from __future__ import annotations
+
+from auditor.policy._judge import fmt_value
+from auditor.results import AgreementResult, Finding, Policy, ShapResult, Status
+
+__all__ = ["explanation_findings"]
+
+
+def explanation_findings(shap: ShapResult | None, agreement: AgreementResult | None, policy: Policy) -> list[Finding]:
+    p = policy.explanations
+    out: list[Finding] = []
+    if shap is not None and p.max_additivity_deviation is not None:
+        out.append(_additivity(shap, p.max_additivity_deviation))
+    if agreement is not None:
+        if p.min_global_rank_correlation is not None and agreement.pairs:
+            out.append(_global(agreement, p.min_global_rank_correlation))
+        if p.min_row_rank_correlation is not None and agreement.median_row_rank_correlation is not None:
+            out.append(_local(agreement, "rank", agreement.median_row_rank_correlation, p.min_row_rank_correlation))
+        if p.min_row_sign_agreement is not None and agreement.median_row_sign_agreement is not None:
+            out.append(_local(agreement, "sign", agreement.median_row_sign_agreement, p.min_row_sign_agreement))
+    return out
+
+
+def _additivity(shap: ShapResult, limit: float) -> Finding:
+    relative = shap.additivity_max_deviation / max(1.0, shap.additivity_scale)
+    ok = relative <= limit
+    dev = fmt_value(shap.additivity_max_deviation)
+    if ok:
+        msg = (f"For every explained row, the base value plus the raw-column SHAP contributions equals the model's output "
+               f"({shap.output_space}) to within {dev}.")
+    else:
+        msg = (f"The SHAP contributions miss the model's output ({shap.output_space}) by up to {dev}, more than the "
+               f"policy allows ({fmt_value(limit)} relative to the output's size): read the SHAP figures with caution.")
+    return Finding(
+        check="explanations.max_additivity_deviation", section="shap", status=Status.PASS if ok else Status.WARN,
+        title="SHAP values add up to the model's output" if ok else "SHAP values do not add up to the model's output",
+        message=msg, metric="additivity_max_deviation", value=relative, threshold=limit, comparison="<=",
+    )
+
+
+def _global(agreement: AgreementResult, limit: float) -> Finding:
+    defined = [pr for pr in agreement.pairs if pr.rank_correlation is not None]
+    worst = min(defined, key=lambda pr: pr.rank_correlation, default=None)
+    if worst is None:
+        return Finding(
+            check="explanations.min_global_rank_correlation", section="agreement", status=Status.PASS,
+            title="Global importance rankings could not be compared",
+            message="No pair of global importance rankings shares enough varied features to compare.",
+        )
+    listed = [f.feature for f in agreement.features if f.disagreement][:5]
+    value = fmt_value(worst.rank_correlation)
+    if worst.rank_correlation >= limit:
+        status = Status.PASS
+        title = "Global explanations agree on what matters"
+        msg = (f"Every pair of global importance rankings correlates at {value} or more (Spearman), at or above the "
+               f"policy's minimum of {fmt_value(limit)}.")
+        if listed:
+            msg += f" Features ranked far apart nonetheless: {', '.join(listed)}."
+    else:
+        status = Status.WARN
+        title = "Global explanations disagree on what matters"
+        msg = (f"{worst.method_a} and {worst.method_b} rank the features differently (Spearman {value}, below the "
+               f"policy's minimum of {fmt_value(limit)}), so no single ranking should be taken as what drives the model.")
+        if listed:
+            msg += f" They disagree most about {', '.join(listed)}."
+    return Finding(
+        check="explanations.min_global_rank_correlation", section="agreement", status=status, title=title,
+        message=msg, metric="rank_correlation", value=worst.rank_correlation, threshold=limit, comparison=">=",
+    )
+
+
+def _local(agreement: AgreementResult, kind: str, value: float, limit: float) -> Finding:
+    n = sum(1 for r in agreement.rows if r.rank_correlation is not None or r.sign_agreement is not None)
+    ok = value >= limit
+    if kind == "rank":
+        what = "rank correlation between LIME and SHAP on each row's top features"
+        check, metric = "explanations.min_row_rank_correlation", "median_row_rank_correlation"
+        warn = "LIME and SHAP order a typical row's main features differently"
+        good = "LIME and SHAP order the main features of explained rows alike"
+    else:
+        what = "share of each row's top features on which LIME and SHAP push the prediction the same way"
+        check, metric = "explanations.min_row_sign_agreement", "median_row_sign_agreement"
+        warn = "LIME and SHAP often disagree on which way a feature pushes"
+        good = "LIME and SHAP agree on which way the main features push"
+    msg = (f"Over {n} explained rows, the median {what} is {fmt_value(value)}, "
+           f"{'at or above' if ok else 'below'} the policy's minimum of {fmt_value(limit)}.")
+    if not ok:
+        msg += " Single-row explanations of this model should not be read at face value."
+    return Finding(
+        check=check, section="agreement", status=Status.PASS if ok else Status.WARN, title=good if ok else warn,
+        message=msg, metric=metric, value=value, threshold=limit, comparison=">=",
+    )

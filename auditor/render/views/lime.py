@@ -1,0 +1,69 @@
+"""View of the LIME section."""
+
+from __future__ import annotations
+
+from auditor.plots import plot_lime
+from auditor.render._figures import Figure, encode_figure
+from auditor.render._format import fmt_num
+from auditor.results import AuditResult
+
+__all__ = ["build"]
+
+#: Terms listed per row in the report (the JSON keeps every raw column's).
+MAX_TERMS = 8
+
+
+def build(result: AuditResult, *, figures: bool = True) -> dict | None:
+    lime = result.lime
+    if lime is None:
+        return None
+    # With the agreement section, each row's LIME bars are drawn beside SHAP's
+    # there; here the terms are a table, which reads better than a second chart.
+    paired = {r.row for r in result.agreement.rows if r.features} if result.agreement is not None else set()
+    rows = []
+    for i, r in enumerate(lime.rows):
+        fig = None
+        if figures and r.row not in paired:
+            top = r.terms[0] if r.terms else None
+            fig = Figure(
+                f"fig-lime-{i}", f"LIME, row {r.row}",
+                encode_figure(plot_lime(lime, i, max_display=MAX_TERMS)),
+                f"Bar chart of LIME weights for row {r.row} ({r.reason})"
+                + (f"; largest: {top.term} ({top.weight:+.3g})." if top else "."),
+                f"Each bar is a condition on one raw column and how much it moves the {lime.output_space} of "
+                f"{r.output} near this row, vermilion up and blue down.",
+            ).as_dict()
+        rows.append({
+            "row": r.row,
+            "reason": r.reason,
+            "output": r.output,
+            "true_label": r.true_label,
+            "predicted_label": r.predicted_label,
+            "model_value": fmt_num(r.model_value),
+            "local_value": fmt_num(r.local_value),
+            "score": fmt_num(r.score),
+            "terms": [{"term": t.term, "weight": fmt_num(t.weight)} for t in r.terms[:MAX_TERMS]],
+            "figure": fig,
+        })
+    return {
+        "id": "lime",
+        "title": "LIME explanations of single rows",
+        "template": "sections/lime.html.j2",
+        "intro": (
+            f"Local linear explanations of {len(lime.rows)} rows, in raw column terms: LIME perturbs each row "
+            f"{lime.num_samples:,} times, asks the model, and fits a weighted linear model to the answers."
+        ),
+        "facts": (facts := [
+            {"label": "Explained output", "value": f"{lime.output_space} ({lime.mode} mode)"},
+            {"label": "Samples per row", "value": f"{lime.num_samples:,}"},
+            {"label": "Numeric columns", "value": f"discretised into {lime.discretizer}s"},
+            {"label": "Categorical columns", "value": ", ".join(lime.categorical_features) or "none"},
+            {"label": "Kernel width", "value": fmt_num(lime.kernel_width)},
+            {"label": "Reproducibility", "value": "each row's random state is seeded from (random_state, row), so a "
+             "row's explanation does not depend on which rows are explained with it"},
+        ]),
+        "rows": rows,
+        "paired_note": "Each row's LIME weights are drawn beside its SHAP values in the next section." if paired else "",
+        "notes": list(lime.notes),
+        "methods": facts,
+    }

@@ -1,0 +1,111 @@
+"""Do the explanations agree? LIME against SHAP row by row, and the global
+rankings (permutation importance, mean |SHAP|, native importance) against each
+other. Reads what the importance, SHAP and LIME sections left in the context; it
+computes no explanation of its own except SHAP for LIME rows outside a SHAP sample."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from auditor.context import AuditContext, SkipSection
+from auditor.explain._agreement import global_agreement, row_agreement
+from auditor.explain._shap import SHAP_RUN
+from auditor.results import AgreementResult, RowAgreement
+from auditor.sections.importance import IMPORTANCE_RESULT
+from auditor.sections.lime import LIME_RESULT
+from auditor.sections.shap import SHAP_RESULT
+
+__all__ = ["AgreementSection", "METHOD_NAMES"]
+
+METHOD_NAMES = {"permutation": "Permutation importance", "shap": "Mean |SHAP|", "native": "Native importance"}
+
+
+def _get(ctx: AuditContext, key: str):
+    return ctx.memo(key, lambda: None) if ctx.has(key) else None
+
+
+@dataclass(frozen=True)
+class AgreementSection:
+    """Agreement between explanation methods.
+
+    Parameters
+    ----------
+    top_k : int, default=5
+        Features per method compared in each row (the union of both methods' top
+        ``top_k``).
+    shap_budget : float, default=30.0
+        Seconds allowed for computing SHAP values of LIME rows that a sampled SHAP
+        run did not cover; rows that do not fit are reported as unavailable.
+    """
+
+    name: ClassVar[str] = "agreement"
+    requires_model: ClassVar[bool] = True
+
+    top_k: int = 5
+    shap_budget: float = 30.0
+
+    def compute(self, ctx: AuditContext) -> AgreementResult:
+        lime, run, shap_result = _get(ctx, LIME_RESULT), _get(ctx, SHAP_RUN), _get(ctx, SHAP_RESULT)
+        importance = _get(ctx, IMPORTANCE_RESULT)
+        notes = []
+        rows = self._rows(ctx, lime, run, notes)
+        methods: dict[str, dict[str, float]] = {}
+        if importance is not None:
+            methods[METHOD_NAMES["permutation"]] = {
+                f.feature: f.estimate.value for f in importance.permutation.features if f.estimate.value is not None
+            }
+            if importance.native is not None:
+                methods[METHOD_NAMES["native"]] = {
+                    f.feature: f.estimate.value for f in importance.native.features if f.estimate.value is not None
+                }
+        if shap_result is not None:
+            methods[METHOD_NAMES["shap"]] = {
+                f.feature: float(sum(e.value or 0.0 for e in f.mean_abs)) for f in shap_result.features
+                if " + " not in f.feature
+            }
+        if not rows and len(methods) < 2:
+            raise SkipSection("needs LIME and SHAP, or two importance rankings; run the importance, shap and lime sections")
+        gap = ctx.policy.explanations.max_rank_gap
+        pairs, features = global_agreement(methods, gap) if len(methods) >= 2 else ((), ())
+        if len(methods) < 2:
+            notes.append("Fewer than two global rankings were computed, so they are not compared.")
+        rho = [r.rank_correlation for r in rows if r.rank_correlation is not None]
+        sign = [r.sign_agreement for r in rows if r.sign_agreement is not None]
+        return AgreementResult(
+            rows=tuple(rows),
+            methods=tuple(methods),
+            pairs=pairs,
+            features=features,
+            max_rank_gap=gap,
+            median_row_rank_correlation=float(np.median(rho)) if rho else None,
+            median_row_sign_agreement=float(np.median(sign)) if sign else None,
+            notes=tuple(notes),
+        )
+
+    def _rows(self, ctx, lime, run, notes) -> list[RowAgreement]:
+        if lime is None:
+            notes.append("The LIME section did not run, so rows are not compared.")
+            return []
+        if run is None:
+            notes.append("The SHAP section did not run, so LIME rows have no SHAP explanation to compare with.")
+        else:
+            run.ensure_rows([r.position for r in lime.rows], budget=self.shap_budget)
+        out = []
+        for lr in lime.rows:
+            lime_w = {t.feature: t.weight for t in lr.terms}
+            row = None if run is None else run.row(lr.position)
+            if row is None:
+                reason = ("the SHAP section did not run" if run is None else
+                          "SHAP was estimated on a sample without this row, and explaining it would exceed the budget")
+                out.append(RowAgreement(lr.row, lr.position, lr.output, self.top_k, None, None, (), reason))
+                continue
+            values, _ = row
+            names = run.values.output_names
+            d = names.index(lr.output) if lr.output in names else 0
+            shap_w = {f: float(values[g, d]) for g, f in enumerate(run.values.feature_names) if " + " not in f}
+            rho, sign, comps, reason = row_agreement(lime_w, shap_w, self.top_k)
+            out.append(RowAgreement(lr.row, lr.position, lr.output, self.top_k, rho, sign, comps, reason))
+        return out

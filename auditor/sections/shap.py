@@ -1,0 +1,324 @@
+"""SHAP: exact per-row contributions where the model allows it, an estimate on a
+stated sample where it does not, always in raw-column terms (see
+:mod:`auditor.explain._shap` for the routing)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from os import PathLike
+from pathlib import Path
+from typing import ClassVar
+
+import numpy as np
+from scipy.stats import rankdata
+
+from auditor.artifacts import SHAP_VALUES
+from auditor.bootstrap import bootstrap, percentile_interval
+from auditor.context import AuditContext
+from auditor.explain._rows import automatic_rows, row_label
+from auditor.explain._shap import SHAP_RUN, ShapOptions, ShapRun, compute_shap
+from auditor.explain._values import is_numeric, raw_column, raw_value
+from auditor.results import (
+    Estimate,
+    ShapBeeswarm,
+    ShapContribution,
+    ShapDependence,
+    ShapFeature,
+    ShapResult,
+    ShapWaterfall,
+    TransformedShapFeature,
+)
+
+__all__ = ["ShapSection", "SHAP_RESULT"]
+
+#: Memo key of the section's result, read by the agreement section.
+SHAP_RESULT = "result.shap"
+
+#: Outputs shown in beeswarm figures (a many-class model gets the first ones).
+MAX_BEESWARM_OUTPUTS = 4
+
+
+@dataclass(frozen=True)
+class ShapSection:
+    """SHAP values for every audited row (tree and linear models) or a stratified
+    sample (other models), folded to raw columns.
+
+    Parameters
+    ----------
+    time_budget : float, default=60.0
+        Seconds the model-agnostic explainer may take. Its cost is estimated from
+        a timing of the model before it runs, and the sample sized to fit.
+    n_samples : int or None, default=None
+        Rows the model-agnostic explainer explains. ``None`` sizes the sample from
+        the time budget, so it depends on the machine's speed; pass an int for a
+        result that is identical on every machine.
+    max_samples : int, default=500
+        Largest sample the budget may buy.
+    n_background : int, default=20
+        Representative rows summarising the background of the model-agnostic
+        explainer.
+    linear_background : int, default=1000
+        Rows averaged as the background of the linear explainer.
+    kernel_nsamples : int or None, default=None
+        Coalitions evaluated per row by Kernel SHAP (default: shap's
+        ``2 * n_features + 2048``, or every coalition when that is fewer).
+    n_bootstrap : int or None, default=None
+        Resamples behind the interval of each global importance; ``None`` uses the
+        audit's ``n_bootstrap``.
+    max_display : int, default=10
+        Features in the beeswarm and in each waterfall.
+    beeswarm_points : int, default=1000
+        Rows drawn (seeded) for the beeswarm and dependence figures.
+    n_dependence : int, default=4
+        Top features given a dependence figure.
+    n_waterfalls : int, default=4
+        Rows given a waterfall: the model's most confident mistakes (see
+        :mod:`auditor.explain._rows`).
+    save_values : str or path or None, default=None
+        Also write every explained row's raw-column SHAP values to this ``.npz``
+        file (compressed; arrays ``values``, ``base_values``, ``rows``,
+        ``feature_names``, ``output_names``; ``.npz`` is appended if missing). The JSON never holds the per-row matrix: at 16,000 rows
+        x 100 features it would dwarf everything else in an evidence file meant to
+        be read, diffed and re-rendered; the file's SHA-256 is recorded instead.
+
+    Notes
+    -----
+    TreeSHAP and Kernel SHAP use the audit's ``n_jobs`` worker processes; ``None``
+    means every core (see :func:`auditor.explain.resolve_n_jobs`). Results never
+    depend on it. Per-row values are kept in the context under
+    :data:`auditor.artifacts.SHAP_VALUES` for later sections (fairness).
+    """
+
+    name: ClassVar[str] = "shap"
+    requires_model: ClassVar[bool] = True
+
+    time_budget: float = 60.0
+    n_samples: int | None = None
+    max_samples: int = 500
+    n_background: int = 20
+    linear_background: int = 1000
+    kernel_nsamples: int | None = None
+    n_bootstrap: int | None = None
+    max_display: int = 10
+    beeswarm_points: int = 1000
+    n_dependence: int = 4
+    n_waterfalls: int = 4
+    save_values: str | PathLike[str] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.time_budget > 0:
+            raise ValueError(f"Expected time_budget > 0 seconds. Got {self.time_budget!r} instead.")
+        if self.n_samples is not None and self.n_samples < 1:
+            raise ValueError(f"Expected n_samples to be None or a positive int. Got {self.n_samples!r} instead.")
+
+    def compute(self, ctx: AuditContext) -> ShapResult:
+        options = ShapOptions(
+            time_budget=self.time_budget,
+            n_samples=self.n_samples,
+            max_samples=self.max_samples,
+            n_background=self.n_background,
+            linear_background=self.linear_background,
+            kernel_nsamples=self.kernel_nsamples,
+        )
+        run = ctx.memo(SHAP_RUN, lambda: compute_shap(ctx, options))
+        ctx.memo(SHAP_VALUES, lambda: run.values)
+        result = self._summarise(ctx, run)
+        return ctx.memo(SHAP_RESULT, lambda: result)
+
+    # -----------------------------------------------------------------------------
+    def _summarise(self, ctx: AuditContext, run: ShapRun) -> ShapResult:
+        sv = run.values
+        n, G, D = sv.values.shape
+        n_boot = ctx.n_bootstrap if self.n_bootstrap is None else self.n_bootstrap
+        level = ctx.policy.confidence_level
+        w = run.row_weights
+        A = np.abs(sv.values).reshape(n, G * D)
+        point_abs = (w @ A) / w.sum()
+        point_mean = (w @ sv.values.reshape(n, G * D)) / w.sum()
+        reps = bootstrap(lambda W: {"abs": (W @ A) / W.sum(axis=1)[:, None]}, w, n_boot, ctx.rng("shap.bootstrap"),
+                         strata=run.strata).get("abs")
+        features = []
+        for g in range(G):
+            ests = []
+            for d in range(D):
+                j = g * D + d
+                if reps is None:
+                    ests.append(Estimate.of(point_abs[j]))
+                else:
+                    iv = percentile_interval(reps[:, j], level)
+                    ests.append(Estimate.of(point_abs[j], (iv.low, iv.high), reason=iv.reason))
+            features.append(ShapFeature(sv.feature_names[g], tuple(ests), tuple(float(point_mean[g * D + d]) for d in range(D))))
+        total = point_abs.reshape(G, D).sum(axis=1)
+        order = sorted(range(G), key=lambda g: (-total[g], sv.feature_names[g]))
+        features = [features[g] for g in order]
+
+        transformed = ()
+        if sv.transformed_values is not None:
+            T = sv.transformed_values
+            mt = np.einsum("n,npd->pd", w, np.abs(T)) / w.sum()
+            parents = [run.folding.names[g] for g in run.folding.column_group]
+            transformed = tuple(
+                TransformedShapFeature(sv.transformed_feature_names[j], parents[j], tuple(float(v) for v in mt[j]))
+                for j in range(T.shape[1])
+            )
+
+        points = self._points(ctx, run)
+        values_file = digest = None
+        if self.save_values is not None:
+            values_file, digest = _save_values(run, self.save_values)
+        notes = list(run.notes) + _space_notes(ctx, run)
+        return ShapResult(
+            method=run.method,
+            exact=run.exact,
+            route=run.route,
+            output_space=run.output_space,
+            output_names=sv.output_names,
+            background=run.background,
+            n_rows=ctx.n_rows,
+            n_explained=n,
+            sample=run.sample,
+            additivity_max_deviation=run.additivity_max_deviation,
+            additivity_scale=run.additivity_scale,
+            features=tuple(features),
+            confidence_level=level,
+            n_bootstrap=n_boot,
+            transformed=transformed,
+            beeswarm=self._beeswarm(ctx, run, points, point_abs.reshape(G, D)),
+            dependence=self._dependence(ctx, run, points, point_abs.reshape(G, D), order),
+            waterfalls=self._waterfalls(ctx, run),
+            time_budget=run.time_budget,
+            estimated_seconds=run.estimated_seconds,
+            values_file=values_file,
+            values_sha256=digest,
+            notes=tuple(notes),
+        )
+
+    def _points(self, ctx: AuditContext, run: ShapRun) -> np.ndarray:
+        """Indices (into the explained rows) drawn for the beeswarm and dependence figures."""
+        n = len(run.values.rows)
+        if n <= self.beeswarm_points:
+            return np.arange(n)
+        return np.sort(ctx.rng("shap.beeswarm").choice(n, size=self.beeswarm_points, replace=False))
+
+    def _beeswarm(self, ctx, run: ShapRun, points: np.ndarray, mean_abs: np.ndarray) -> tuple[ShapBeeswarm, ...]:
+        sv = run.values
+        rows = sv.rows[points]
+        out = []
+        for d in range(min(sv.values.shape[2], MAX_BEESWARM_OUTPUTS)):
+            top = sorted(range(len(sv.feature_names)), key=lambda g: (-mean_abs[g, d], sv.feature_names[g]))[: self.max_display]
+            out.append(ShapBeeswarm(
+                output=sv.output_names[d],
+                features=tuple(sv.feature_names[g] for g in top),
+                values=tuple(tuple(float(v) for v in sv.values[points, g, d]) for g in top),
+                colour=tuple(_colour(raw_column(ctx, sv.feature_names[g]), rows) for g in top),
+                n_points=len(points),
+            ))
+        return tuple(out)
+
+    def _dependence(self, ctx, run: ShapRun, points, mean_abs, order) -> tuple[ShapDependence, ...]:
+        sv = run.values
+        rows = sv.rows[points]
+        out = []
+        for g in order[: self.n_dependence]:
+            col = raw_column(ctx, sv.feature_names[g])
+            if col is None:
+                continue  # a joint group has no single value to plot against
+            d = int(np.argmax(mean_abs[g]))
+            shap_vals = sv.values[points, g, d]
+            values = col.iloc[rows]
+            if is_numeric(col):
+                x = values.to_numpy(dtype=float, na_value=np.nan)
+                ok = np.isfinite(x)
+                out.append(ShapDependence(sv.feature_names[g], sv.output_names[d], "numeric",
+                                          tuple(float(v) for v in x[ok]), (), tuple(float(v) for v in shap_vals[ok])))
+            else:
+                labels = tuple("(missing)" if v is None or v != v else str(v) for v in values.astype(object))
+                out.append(ShapDependence(sv.feature_names[g], sv.output_names[d], "categorical",
+                                          (), labels, tuple(float(v) for v in shap_vals)))
+        return tuple(out)
+
+    def _waterfalls(self, ctx, run: ShapRun) -> tuple[ShapWaterfall, ...]:
+        selected = automatic_rows(ctx, self.n_waterfalls)
+        available = set(run.ensure_rows([r.position for r in selected]))
+        sv = run.values
+        out = []
+        for r in selected:
+            if r.position not in available:
+                continue
+            values, base = run.row(r.position)
+            d = 0
+            if ctx.task == "multiclass":
+                d = int(ctx.y_pred_code[r.position])
+            contrib = values[:, d]
+            order = sorted(range(len(contrib)), key=lambda g: (-abs(contrib[g]), sv.feature_names[g]))
+            shown = order[: self.max_display]
+            rest = order[self.max_display :]
+            out.append(ShapWaterfall(
+                row=row_label(ctx, r.position),
+                position=r.position,
+                reason=r.reason,
+                output=sv.output_names[d],
+                base_value=float(base[d]),
+                output_value=float(base[d] + contrib.sum()),
+                contributions=tuple(
+                    ShapContribution(sv.feature_names[g], raw_value(ctx, sv.feature_names[g], run.folding.members[g], r.position),
+                                     float(contrib[g]))
+                    for g in shown
+                ),
+                rest=float(contrib[rest].sum()) if rest else 0.0,
+                n_rest=len(rest),
+            ))
+        return tuple(out)
+
+
+def _colour(col, rows: np.ndarray) -> tuple[float | None, ...]:
+    """The feature's value of each point as a rank in [0, 1] (None: categorical or missing)."""
+    if col is None or not is_numeric(col):
+        return tuple(None for _ in rows)
+    x = col.iloc[rows].to_numpy(dtype=float, na_value=np.nan)
+    ok = np.isfinite(x)
+    out = np.full(len(x), np.nan)
+    if ok.sum() > 1:
+        r = rankdata(x[ok], method="average")
+        out[ok] = (r - 1) / (ok.sum() - 1)
+    elif ok.sum() == 1:
+        out[ok] = 0.5
+    return tuple(None if not np.isfinite(v) else float(v) for v in out)
+
+
+def _space_notes(ctx: AuditContext, run: ShapRun) -> list[str]:
+    space = run.output_space
+    names = run.values.output_names
+    what = f"the positive class {names[0]!r}" if ctx.task == "binary" else (
+        "each class" if ctx.task == "multiclass" else "the prediction")
+    text = {
+        "log-odds": f"Values are in log-odds of {what}: a contribution of +0.5 multiplies the odds by about 1.65.",
+        "logit": f"Values are in the model's logit (softmax input) for {what}.",
+        "probability": f"Values are in probability of {what}: +0.05 adds five percentage points.",
+        "margin": f"Values are in the model's decision score (margin) for {what}.",
+        "raw": "Values are in the units of the prediction.",
+    }.get(space)
+    return [text] if text else []
+
+
+def _save_values(run: ShapRun, path) -> tuple[str, str]:
+    sv = run.values
+    arrays = {
+        "values": np.ascontiguousarray(sv.values),
+        "base_values": np.ascontiguousarray(sv.base_values),
+        "rows": np.ascontiguousarray(sv.rows.astype(np.int64)),
+    }
+    digest = hashlib.sha256()
+    for key in ("values", "base_values", "rows"):
+        digest.update(arrays[key].tobytes())
+    target = Path(path)
+    if target.suffix != ".npz":  # numpy would add it silently; record the real name
+        target = target.with_name(target.name + ".npz")
+    np.savez_compressed(
+        target,
+        feature_names=np.asarray(sv.feature_names, dtype=str),
+        output_names=np.asarray(sv.output_names, dtype=str),
+        **arrays,
+    )
+    return str(target), digest.hexdigest()

@@ -1,0 +1,105 @@
+"""Permutation importance equals scikit-learn's, scored for the right positive class."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import t
+from sklearn.inspection import permutation_importance
+from sklearn.metrics import roc_auc_score
+
+from auditor import Auditor
+from auditor.explain._importance import Scorer, choose_scorer, permutation_importance_raw
+from tests.explain.models import frame, hgb_pipeline
+
+
+@pytest.mark.parametrize("pos", ["yes", "no"])
+def test_scorer_scores_the_positive_class(pos):
+    X, y = frame()
+    model = hgb_pipeline()
+    ctx = Auditor(model, X, y, pos_label=pos)._context(None)
+    scorer, yy, current, label = choose_scorer(ctx)
+    Xm = X.drop(columns=["group"])
+    p = model.predict_proba(Xm)[:, list(model.classes_).index(pos)]
+    assert scorer.kind == "roc_auc" and repr(pos) in label
+    assert scorer(model, Xm, yy) == pytest.approx(roc_auc_score(y == pos, p), abs=1e-12)
+    assert scorer.score(current, yy) == pytest.approx(roc_auc_score(y == pos, p), abs=1e-12)
+
+
+def test_matches_sklearn_with_the_same_seed_and_weights():
+    X, y = frame()
+    model = hgb_pipeline()
+    w = np.random.default_rng(1).uniform(0.5, 2, len(y))
+    ctx = Auditor(model, X, y, pos_label="yes", sample_weight=w, n_jobs=1)._context(None)
+    res = permutation_importance_raw(ctx, n_repeats=3, scoring="auto", max_rows=None, confidence_level=0.95)
+    Xm = X.drop(columns=["group"])
+    ref = permutation_importance(
+        model, Xm, y == "yes", scoring=Scorer("roc_auc", "predict_proba", list(model.classes_).index("yes")),
+        n_repeats=3, random_state=ctx.seed("importance.permutation"), sample_weight=w,
+    )
+    got = {f.feature: f for f in res.features}
+    for j, col in enumerate(Xm.columns):
+        assert got[col].estimate.value == pytest.approx(ref.importances_mean[j], abs=1e-12)
+        assert got[col].std == pytest.approx(ref.importances_std[j], abs=1e-12)
+        half = t.ppf(0.975, 2) * ref.importances[j].std(ddof=1) / np.sqrt(3)
+        assert got[col].estimate.ci_low == pytest.approx(ref.importances_mean[j] - half, abs=1e-12)
+    assert res.baseline_score == pytest.approx(
+        roc_auc_score(y == "yes", model.predict_proba(Xm)[:, 1], sample_weight=w), abs=1e-12)
+    assert [f.feature for f in res.features][:2] == ["num_0", "num_1"]
+
+
+def _sklearn_reference(model, Xm, y_pos, pos_index, seed, n_repeats, w=None):
+    return permutation_importance(model, Xm, y_pos, scoring=Scorer("roc_auc", "predict_proba", pos_index),
+                                  n_repeats=n_repeats, random_state=seed, sample_weight=w)
+
+
+def _check_equal(res, ref, columns):
+    got = {f.feature: f.estimate.value for f in res.features}
+    for j, col in enumerate(columns):
+        assert got[col] == pytest.approx(ref.importances_mean[j], abs=1e-12), col
+
+
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_threads_and_shortcut_equal_sklearn(monkeypatch, n_jobs):
+    import auditor.explain._importance as imp_mod
+
+    monkeypatch.setattr(imp_mod, "SERIAL_BELOW", 0)  # force the threaded path on small data
+    X, y = frame()
+    model = hgb_pipeline()
+    ctx = Auditor(model, X, y, pos_label="no", n_jobs=n_jobs)._context(None)
+    res = permutation_importance_raw(ctx, n_repeats=4, scoring="auto", max_rows=None, confidence_level=0.95)
+    Xm = X.drop(columns=["group"])
+    ref = _sklearn_reference(model, Xm, y == "no", 0, ctx.seed("importance.permutation"), 4)
+    _check_equal(res, ref, Xm.columns)
+
+
+def test_mixing_and_sparse_preprocessors_take_the_plain_route():
+    from sklearn.compose import ColumnTransformer
+    from sklearn.decomposition import PCA
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    X, y = frame()
+    Xm = X.drop(columns=["group"])
+    for pre in (
+        ColumnTransformer([("pca", PCA(2), ["num_0", "num_1"]), ("oh", OneHotEncoder(), ["colour", "size"])],
+                          remainder="passthrough", sparse_threshold=0),
+        ColumnTransformer([("oh", OneHotEncoder(), ["colour", "size"])], remainder="passthrough", sparse_threshold=1.0),
+    ):
+        model = Pipeline([("pre", pre), ("clf", LogisticRegression(max_iter=500))]).fit(Xm, y)
+        ctx = Auditor(model, X, y, pos_label="yes", n_jobs=1)._context(None)
+        res = permutation_importance_raw(ctx, n_repeats=2, scoring="auto", max_rows=None, confidence_level=0.95)
+        ref = _sklearn_reference(model, Xm, y == "yes", 1, ctx.seed("importance.permutation"), 2)
+        _check_equal(res, ref, Xm.columns)
+
+
+def test_bare_model_on_a_frame():
+    from sklearn.ensemble import RandomForestClassifier
+
+    X, y = frame()
+    Xm = X[["num_0", "num_1", "num_2"]]
+    model = RandomForestClassifier(n_estimators=10, random_state=0).fit(Xm, y)
+    ctx = Auditor(model, Xm, y, pos_label="yes", n_jobs=1)._context(None)
+    res = permutation_importance_raw(ctx, n_repeats=2, scoring="auto", max_rows=None, confidence_level=0.95)
+    _check_equal(res, _sklearn_reference(model, Xm, y == "yes", 1, ctx.seed("importance.permutation"), 2), Xm.columns)

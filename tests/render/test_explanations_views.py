@@ -1,0 +1,66 @@
+"""Explanation sections render (StrictUndefined), round-trip through JSON and
+describe their figures."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor import Auditor, AuditResult
+from auditor.render import render_html
+from auditor.render.views import agreement, importance, lime, shap
+from auditor.sections import AgreementSection, ImportanceSection, LimeSection, ShapSection
+from tests.explain.models import frame, hgb_pipeline, mlp_pipeline
+
+
+def _audit(model):
+    X, y = frame()
+    return Auditor(model, X, y, sensitive_features=["group"], pos_label="yes", n_bootstrap=20, n_jobs=1,
+                   sections=["performance", ImportanceSection(n_repeats=2), ShapSection(n_samples=30),
+                             LimeSection(max_auto_rows=2, num_samples=300), AgreementSection()]).run()
+
+
+@pytest.fixture(scope="module")
+def tree_result():
+    return _audit(hgb_pipeline())
+
+
+def test_round_trip_and_render(tree_result, tmp_path):
+    back = AuditResult.from_json(tree_result.to_json())
+    assert back == tree_result
+    html = render_html(back)
+    for anchor in ('id="importance"', 'id="shap"', 'id="lime"', 'id="agreement"', "TreeExplainer", "log-odds"):
+        assert anchor in html
+    assert "cat__colour" in html  # the transformed view is there too, under its own heading
+    assert html.count("<figure") >= 8
+
+
+def test_views_without_figures_are_plain_data(tree_result):
+    for mod in (importance, shap, lime, agreement):
+        view = mod.build(tree_result, figures=False)
+        assert view["template"] == f"sections/{view['id']}.html.j2"
+    v = shap.build(tree_result, figures=False)
+    assert v["figures"] == [] and any(f["label"] == "Output space" and f["value"] == "log-odds" for f in v["facts"])
+
+
+def test_figures_have_captions_and_alt_text(tree_result):
+    for mod in (importance, shap, agreement):
+        view = mod.build(tree_result)
+        figs = view.get("figures", []) + view.get("waterfall_figures", [])
+        figs += [r["figure"] for r in view.get("rows", []) if isinstance(r, dict) and r.get("figure")]
+        assert figs, mod.__name__
+        for f in figs:
+            assert f["alt"] and f["caption"] and f["src"].startswith("data:image/")
+
+
+def test_lime_rows_are_drawn_beside_shap_or_alone(tree_result):
+    from dataclasses import replace
+
+    view = lime.build(tree_result)
+    assert all(r["figure"] is None and r["terms"] for r in view["rows"]) and view["paired_note"]
+    alone = lime.build(replace(tree_result, agreement=None))
+    assert all(r["figure"]["caption"] for r in alone["rows"]) and alone["paired_note"] == ""
+
+
+def test_model_agnostic_report_states_method_and_sample():
+    html = render_html(_audit(mlp_pipeline()))
+    assert "KernelExplainer" in html and "30 of 600 rows" in html and "stratified" in html
