@@ -32,8 +32,20 @@ def fmt_count(x: float | None) -> str:
 def fmt_ci(est: Estimate, digits: int = 3, *, percent: bool = False) -> str:
     if est.ci_low is None or est.ci_high is None:
         return ""
-    f = (lambda v: fmt_pct(v)) if percent else (lambda v: fmt_num(v, digits))
-    return f"{f(est.ci_low)} – {f(est.ci_high)}"
+    if percent:
+        return f"{fmt_pct(est.ci_low)} – {fmt_pct(est.ci_high)}"
+    return fmt_range(est.ci_low, est.ci_high, digits)
+
+
+def fmt_range(low: float, high: float, digits: int = 3) -> str:
+    """An interval whose bounds read alike: ``0.001 – 0.052``, not ``7.96e-04 – 0.052``.
+
+    Scientific notation is kept only when both bounds need it (additivity errors
+    near 1e-14), where fixed decimals would print ``0.000 – 0.000``."""
+    a, b = fmt_num(low, digits), fmt_num(high, digits)
+    if ("e" in a) != ("e" in b) and max(abs(low), abs(high)) < 1e6:
+        a, b = f"{low:.{digits}f}", f"{high:.{digits}f}"
+    return f"{a} – {b}"
 
 
 def status_css(status) -> str:

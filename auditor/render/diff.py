@@ -6,7 +6,7 @@ from os import PathLike
 
 from auditor.diff import AuditDiff, FindingChange, MetricChange
 from auditor.render._env import environment
-from auditor.render._format import fmt_datetime, fmt_num, status_css
+from auditor.render._format import fmt_datetime, fmt_num, fmt_range, status_css
 from auditor.render.text import wrap
 from auditor.results import Estimate
 
@@ -26,7 +26,7 @@ def _est(e: Estimate | None) -> dict:
         return {"value": "—", "ci": "not in this audit"}
     if e.value is None:
         return {"value": "—", "ci": f"undefined: {e.reason}" if e.reason else "undefined"}
-    ci = f"{fmt_num(e.ci_low)} – {fmt_num(e.ci_high)}" if e.ci_low is not None and e.ci_high is not None else ""
+    ci = fmt_range(e.ci_low, e.ci_high) if e.ci_low is not None and e.ci_high is not None else ""
     return {"value": fmt_num(e.value), "ci": ci}
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import matplotlib
 
-from auditor.render._format import fmt_datetime, fmt_num, status_css
+from auditor.render._format import fmt_datetime, fmt_num, fmt_range, status_css
 from auditor.render.views import SECTION_VIEWS
 from auditor.results import AuditResult, Status, to_jsonable
 
@@ -153,7 +153,8 @@ def _lede(result: AuditResult, sections: list[dict]) -> list[str]:
     data = s.dataset_name or "the supplied data"
     model = "The audited model" if s.has_model else "The audited predictions come from a model that"
     first = f"{model} “{s.model_name}” {what}{favourable}. It was audited on {rows} of {data}."
-    checked = _human_list([v["title"].lower() for v in sections]) or "no analysis"
+    # "topic" is the chapter named mid-sentence ("SHAP explanations", not "shap explanations")
+    checked = _human_list([v.get("topic") or v["title"].lower() for v in sections]) or "no analysis"
     groups = (
         f", comparing groups defined by {_human_list(list(s.sensitive_features))}"
         if s.sensitive_features
@@ -191,7 +192,7 @@ def _findings(result: AuditResult, by_name: dict) -> list[dict]:
                 "link": "#" + view["id"] if view else "",
                 "groups": list(f.groups),
                 "value": "" if f.value is None else fmt_num(f.value)
-                + (f" ({fmt_num(f.ci_low)} – {fmt_num(f.ci_high)})" if f.ci_low is not None and f.ci_high is not None else ""),
+                + (f" ({fmt_range(f.ci_low, f.ci_high)})" if f.ci_low is not None and f.ci_high is not None else ""),
             }
         )
     return out

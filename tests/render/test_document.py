@@ -14,7 +14,7 @@ import pytest
 
 from auditor import Auditor, AuditResult, Status
 from auditor.render import build_view, render_html, render_notebook_html
-from auditor.render.viewmodel import VERDICT_SENTENCES, ViewError
+from auditor.render.viewmodel import VERDICT_SENTENCES, ViewError, _lede
 from auditor.render.views import SECTION_VIEWS
 from auditor.results import Finding
 
@@ -87,6 +87,20 @@ def test_summary_comes_first_and_says_what_was_audited(result):
     summary = body[body.index('id="summary"') : body.index('id="contents"')]
     for text in ("Churn model", "CRM extract", "600 rows", "group", VERDICT_SENTENCES[result.verdict], "ROC AUC"):
         assert text in summary, text
+
+
+def test_summary_names_chapters_as_a_sentence_would(result):
+    views = [
+        {"title": "Model performance", "topic": "model performance"},
+        {"title": "SHAP explanations", "topic": "SHAP explanations"},
+        {"title": "Do the explanations agree?", "topic": "whether the explanation methods agree"},
+        {"title": "Custom Checks"},  # a user's view without a topic: its title, lowercased
+    ]
+    second = _lede(result, views)[1]
+    assert second.startswith(
+        "This report covers model performance, SHAP explanations, whether the explanation methods agree and "
+        "custom checks, comparing groups defined by group,"
+    )
 
 
 def test_findings_are_sorted_by_severity_with_links(mixed):

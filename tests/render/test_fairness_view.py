@@ -36,3 +36,26 @@ def test_fairness_chapter_content():
     chapter = html[start:html.index('class="section chapter"', start + 30)]
     assert "Verdicts" in chapter and "Why might there be a gap?" in chapter
     assert len(re.findall(r'<img src="data:image/svg\+xml;base64,', chapter)) == len(view["figures"])
+
+
+def test_group_tables_fit_the_page_and_keep_every_metric():
+    result = _result()
+    view = next(s for s in build_view(result)["sections"] if s["id"] == "fairness")
+    f = result.fairness
+    for g_view, g in zip(view["groupings"], f.groupings):
+        tables = g_view["tables"]
+        # at most four metric columns a table (plus Group, Rows, Share): fits A4 and Letter
+        assert len(tables) == 2 and all(len(t["columns"]) <= 4 for t in tables)
+        assert [t["first"] for t in tables] == [True, False]
+        labels = [c for t in tables for c in t["columns"]]
+        assert labels == ["Base rate", "Selection rate", "True positive rate", "False positive rate",
+                          "Precision", "Accuracy", "ROC AUC"]
+        for t in tables:
+            assert [r["label"] for r in t["rows"]] == [grp.label for grp in g.groups]
+            assert all(len(r["cells"]) == len(t["columns"]) for r in t["rows"])
+        # a cell shows the group's own number: selection rate of the first group
+        first = g.groups[0]
+        assert tables[0]["rows"][0]["cells"][1]["value"] == f"{100 * first.metrics['selection_rate'].value:.1f}%"
+    html = render_html(result)
+    assert html.count('<table class="groups">') == 2 * len(f.groupings)
+    assert "<caption>Quality of the predictions</caption>" in html

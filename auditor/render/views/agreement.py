@@ -47,6 +47,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     return {
         "id": "agreement",
         "title": "Do the explanations agree?",
+        "topic": "whether the explanation methods agree",
         "template": "sections/agreement.html.j2",
         "intro": (
             "Explanation methods answer slightly different questions; where they agree, their answer can be trusted "

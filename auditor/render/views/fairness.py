@@ -37,7 +37,7 @@ def _cell(est: Estimate | None, percent: bool, small: bool) -> dict:
     if est.value is None:
         return {"value": "undefined", "ci": "", "note": est.reason or "", "small": False}
     fmt = fmt_pct if percent else fmt_num
-    ci = f"{fmt(est.ci_low)} – {fmt(est.ci_high)}" if est.ci_low is not None and est.ci_high is not None else ""
+    ci = fmt_ci(est, percent=percent)
     return {"value": fmt(est.value), "ci": ci, "note": "", "small": small}
 
 
@@ -50,6 +50,26 @@ def _columns(f: FairnessResult) -> list[tuple[str, str, bool]]:
     return [("accuracy", "Accuracy", True)] + [(f"selection_rate:{c}", f"Selected as {c}", True) for c in classes]
 
 
+#: Metric columns per group table: with Group, Rows and Share beside them, more
+#: would not fit the text width of an A4 or Letter page.
+_PANEL_WIDTH = 4
+_PANEL_TITLES = {
+    "binary": ["Outcomes and error rates", "Quality of the predictions"],
+    "regression": ["Target and prediction", "Errors"],
+}
+
+
+def _panels(f: FairnessResult, columns: list) -> list[tuple[str, list]]:
+    if f.task == "regression":
+        cut = [columns[:2], columns[2:]]
+    else:
+        cut = [columns[i : i + _PANEL_WIDTH] for i in range(0, len(columns), _PANEL_WIDTH)]
+    titles = _PANEL_TITLES.get(f.task) or [f"Metrics ({i + 1} of {len(cut)})" for i in range(len(cut))]
+    if len(cut) == 1:
+        titles = ["Metrics"]
+    return [(t, c) for t, c in zip(titles, cut) if c]
+
+
 def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     f = result.fairness
     if f is None:
@@ -59,17 +79,21 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     compare = policy.compare
     columns = _columns(f)
     small_by = {(e.grouping, e.group, e.metric) for e in f.excluded}
+    panels = _panels(f, columns)
     groupings = []
     for g in f.groupings:
-        rows = []
-        for grp in g.groups:
-            rows.append({
-                "label": grp.label,
-                "count": f"{grp.count:,}",
-                "share": fmt_pct(grp.share),
-                "reference": grp.label == g.reference_group,
-                "cells": [_cell(grp.metrics.get(k), pct, (g.name, grp.label, k) in small_by) for k, _, pct in columns],
-            })
+        tables = []
+        for i, (title, cols) in enumerate(panels):
+            rows = []
+            for grp in g.groups:
+                rows.append({
+                    "label": grp.label,
+                    "count": f"{grp.count:,}",
+                    "share": fmt_pct(grp.share),
+                    "reference": grp.label == g.reference_group,
+                    "cells": [_cell(grp.metrics.get(k), pct, (g.name, grp.label, k) in small_by) for k, _, pct in cols],
+                })
+            tables.append({"title": title, "first": i == 0, "columns": [label for _, label, _ in cols], "rows": rows})
         disparities = []
         for d in g.disparities:
             pct = False
@@ -88,7 +112,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
             "is_intersection": g.is_intersection,
             "reference": g.reference_group or "—",
             "reference_source": g.reference_source,
-            "rows": rows,
+            "tables": tables,
             "disparities": disparities,
         })
     findings = [
@@ -144,6 +168,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     return {
         "id": "fairness",
         "title": "Fairness across groups",
+        "topic": "fairness across groups",
         "template": "sections/fairness.html.j2",
         "intro": (
             f"How the model's outcomes and errors differ between groups of {', '.join(f.sensitive_features)}"
@@ -152,7 +177,6 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
             "denominator to enter a verdict."
         ),
         "findings": findings,
-        "columns": [{"key": k, "label": label} for k, label, _ in columns],
         "groupings": groupings,
         "compare": "between the extreme groups" if compare == "between_groups" else "against the reference group",
         "excluded": excluded,

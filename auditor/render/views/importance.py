@@ -50,6 +50,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     return {
         "id": "importance",
         "title": "Feature importance",
+        "topic": "feature importance",
         "template": "sections/importance.html.j2",
         "intro": (
             f"How much the model's {perm.scoring_label} drops when one raw column is shuffled, through the whole model "

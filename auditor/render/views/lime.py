@@ -48,6 +48,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     return {
         "id": "lime",
         "title": "LIME explanations of single rows",
+        "topic": "LIME explanations of single rows",
         "template": "sections/lime.html.j2",
         "intro": (
             f"Local linear explanations of {len(lime.rows)} rows, in raw column terms: LIME perturbs each row "

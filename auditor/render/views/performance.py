@@ -52,6 +52,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     return {
         "id": "performance",
         "title": "Model performance",
+        "topic": "model performance",
         "template": "sections/performance.html.j2",
         "intro": _intro(result),
         "metrics": rows,

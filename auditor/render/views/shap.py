@@ -52,6 +52,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     return {
         "id": "shap",
         "title": "SHAP explanations",
+        "topic": "SHAP explanations",
         "template": "sections/shap.html.j2",
         "intro": (
             "How much each raw column moves each prediction away from the average prediction, in the model's "
