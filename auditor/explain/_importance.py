@@ -12,7 +12,9 @@ computed without repeating work:
   transformed columns that derive from it alone (read from the lineage). A raw
   column that shares transformed columns with others (a joint group such as a
   PCA), or a sparse design matrix, takes the plain route through the pipeline;
-- the baseline score comes from the predictions the context already holds;
+- the baseline score comes from the predictions the context already holds, and
+  for tree models a shuffled row whose values did not change keeps the output
+  the context holds for it (a tree model scores each row on its own);
 - columns are scored in threads (``n_jobs``), each model call limited to one
   native thread: tree ensembles predict without the GIL, and threads need
   neither process start-up nor copies of the data.
@@ -41,6 +43,7 @@ from scipy import stats
 from auditor.context import AuditContext
 from auditor.explain._fold import Folding
 from auditor.explain._parallel import resolve_n_jobs
+from auditor.explain._routing import is_tree_model
 from auditor.results import Estimate, FeatureImportance, NativeImportance, PermutationImportance
 
 #: Below this many scored rows in all (rows x columns x repeats), permutation
@@ -145,9 +148,38 @@ def _shuffled(X: Any, cols: np.ndarray, order: np.ndarray) -> Any:
     return Z
 
 
-def _column_scores(task: tuple[Any, Any, np.ndarray], scorer: Scorer, y, w, orders) -> list[float]:
-    estimator, X, cols = task
-    return [scorer(estimator, _shuffled(X, cols, order), y, w) for order in orders]
+def _changed_rows(X: Any, cols: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Positions of the rows whose values in ``cols`` differ after the shuffle."""
+    import pandas as pd
+
+    block = X.iloc[:, cols].to_numpy() if hasattr(X, "iloc") else X[:, cols]
+    moved = block[order]
+    same = moved == block
+    same |= np.asarray(pd.isna(moved) & pd.isna(block))  # a missing value stays missing
+    return np.flatnonzero(~same.all(axis=1))
+
+
+def _column_scores(task: tuple[Any, Any, np.ndarray, np.ndarray | None], scorer: Scorer, y, w, orders) -> list[float]:
+    estimator, X, cols, current = task
+    if current is None:
+        return [scorer(estimator, _shuffled(X, cols, order), y, w) for order in orders]
+    scores = []
+    for order in orders:
+        # A row whose shuffled values equal its own is the row the model already
+        # scored; only the others are predicted again.
+        changed = _changed_rows(X, cols, order)
+        output = current.copy()
+        if len(changed):
+            Z = _take(X, changed)
+            if hasattr(Z, "iloc"):
+                Z = Z.copy()
+                for c in cols:
+                    Z.isetitem(int(c), X.iloc[order[changed], int(c)].to_numpy())
+            else:
+                Z[:, cols] = X[np.ix_(order[changed], cols)]
+            output[changed] = scorer.output(estimator, Z)
+        scores.append(scorer.score(output, y, w))
+    return scores
 
 
 def permutation_importance_raw(
@@ -178,13 +210,17 @@ def permutation_importance_raw(
     fast = not sp.issparse(Xt)
     if fast:
         Xt = _take(Xt, rows)
+    # Tree models score each row on its own (no batch-dependent arithmetic), so an
+    # unchanged row keeps its output bit for bit: on Adult 44% of the shuffled rows
+    # keep their values (capital_gain is mostly 0) and are not predicted again.
+    reuse = fast and is_tree_model(model.final_estimator)
     tasks = []
     for j, name in enumerate(model.feature_names):
         cols = np.array([k for k, parents in enumerate(lineage) if name in parents], dtype=np.int64)
         if fast and all(lineage[k] == (name,) for k in cols):
-            tasks.append((model.final_estimator, Xt, cols))
+            tasks.append((model.final_estimator, Xt, cols, current if reuse else None))
         else:
-            tasks.append((model.estimator, X_raw, np.array([j])))
+            tasks.append((model.estimator, X_raw, np.array([j]), None))
     orders = sklearn_permutations(ctx.seed("importance.permutation"), len(rows), n_repeats)
     n_jobs = resolve_n_jobs(ctx.n_jobs)
     if len(rows) * len(tasks) * n_repeats < SERIAL_BELOW:

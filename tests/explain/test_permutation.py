@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy.stats import t
 from sklearn.inspection import permutation_importance
@@ -103,3 +104,51 @@ def test_bare_model_on_a_frame():
     ctx = Auditor(model, Xm, y, pos_label="yes", n_jobs=1)._context(None)
     res = permutation_importance_raw(ctx, n_repeats=2, scoring="auto", max_rows=None, confidence_level=0.95)
     _check_equal(res, _sklearn_reference(model, Xm, y == "yes", 1, ctx.seed("importance.permutation"), 2), Xm.columns)
+
+
+def test_tree_models_predict_only_the_rows_a_shuffle_changed(monkeypatch):
+    import auditor.explain._importance as imp_mod
+
+    X, y = frame()
+    model = hgb_pipeline()
+    ctx = Auditor(model, X, y, pos_label="yes", n_jobs=1)._context(None)
+    est = model[-1]
+    seen = []
+    original = type(est).predict_proba
+    monkeypatch.setattr(est, "predict_proba", lambda Z: (seen.append(len(Z)), original(est, Z))[1], raising=False)
+    res = permutation_importance_raw(ctx, n_repeats=3, scoring="auto", max_rows=None, confidence_level=0.95)
+    Xm = X.drop(columns=["group"])
+    # 'size' and 'colour' have three values: about a third of their rows keep their value
+    orders = imp_mod.sklearn_permutations(ctx.seed("importance.permutation"), len(X), 3)
+    expected = sum(int((Xm[c].to_numpy()[o] != Xm[c].to_numpy()).sum()) for c in Xm.columns for o in orders)
+    assert sum(seen) == expected < len(X) * Xm.shape[1] * 3
+    monkeypatch.undo()
+    ref = _sklearn_reference(model, Xm, y == "yes", 1, ctx.seed("importance.permutation"), 3)
+    _check_equal(res, ref, Xm.columns)
+
+
+@pytest.mark.parametrize("task", ["multiclass", "regression"])
+def test_tree_shortcut_with_missing_values_equals_sklearn(task):
+    from sklearn.ensemble import HistGradientBoostingClassifier, HistGradientBoostingRegressor
+
+    rng = np.random.default_rng(3)
+    n = 500
+    Xm = pd.DataFrame({
+        "a": np.where(rng.random(n) < 0.3, np.nan, rng.normal(size=n)),
+        "b": rng.integers(0, 3, n).astype(float),
+        "c": rng.normal(size=n),
+    })
+    signal = np.nan_to_num(Xm["a"].to_numpy()) + Xm["b"] + rng.normal(scale=0.5, size=n)
+    if task == "regression":
+        y = signal
+        model = HistGradientBoostingRegressor(max_iter=20).fit(Xm, y)
+        scoring = "r2"
+    else:
+        y = np.digitize(signal, [0.5, 1.5])
+        model = HistGradientBoostingClassifier(max_iter=20).fit(Xm, y)
+        scoring = "neg_log_loss"
+    ctx = Auditor(model, Xm, y, n_jobs=1)._context(None)
+    res = permutation_importance_raw(ctx, n_repeats=3, scoring="auto", max_rows=None, confidence_level=0.95)
+    assert res.scoring == scoring
+    ref = permutation_importance(model, Xm, y, scoring=scoring, n_repeats=3, random_state=ctx.seed("importance.permutation"))
+    _check_equal(res, ref, Xm.columns)
