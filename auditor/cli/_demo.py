@@ -31,6 +31,7 @@ def run(args: argparse.Namespace) -> int:
     from auditor.auditor import Auditor
     from auditor.cli import EXIT_OK, UsageError
     from auditor.demo import make_demo
+    from auditor.render import render_text
 
     out: Path = args.out
     if out.suffix.lower() not in (".html", ".htm"):
@@ -58,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
     if args.pdf is not None:
         say("Rendering the PDF ...")
         result.save(args.pdf)
-    say(f"Verdict: {result.verdict.value}")
+    # what the audit found, not just its verdict: a first-time user sees why
+    say(render_text(result).rstrip())
     print(f"HTML report: {out}")
     print(f"JSON evidence: {json_path}")
     if args.pdf is not None:

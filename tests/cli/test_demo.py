@@ -17,6 +17,18 @@ def test_demo_writes_html_json_and_pdf(tmp_path, capsys):
     assert f"PDF report: {pdf}" in capsys.readouterr().out
 
 
+@pytest.mark.slow
+def test_demo_says_what_the_audit_found(tmp_path, capsys):
+    out = tmp_path / "demo.html"
+    assert main(["demo", "--dataset", "german", "--out", str(out)]) == EXIT_OK
+    result = AuditResult.from_json(tmp_path / "demo.json")
+    captured = capsys.readouterr()
+    # progress and findings on stderr, the paths written on stdout
+    assert result.verdict.value in captured.err
+    assert all(f.title in captured.err for f in result.findings if f.status.severity > 0)
+    assert captured.out.splitlines() == [f"HTML report: {out}", f"JSON evidence: {tmp_path / 'demo.json'}"]
+
+
 def test_demo_checks_the_pdf_path_first(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path / "d.html"), "--pdf", str(tmp_path / "d.png")]) == EXIT_USAGE
     assert "Expected --pdf to end in .pdf" in capsys.readouterr().err
