@@ -1,13 +1,14 @@
 """Computation behind the explanation sections: SHAP routing, explainers and
 folding to raw columns, LIME on raw columns, permutation and native importance,
 and the agreement between them. Sections call these; nothing here draws or
-formats."""
+formats. :mod:`auditor.explain.tables` turns results into tidy DataFrames."""
 
 from auditor.explain._codec import RawCodec
 from auditor.explain._fold import Folding, folding_from_lineage
 from auditor.explain._parallel import resolve_n_jobs
 from auditor.explain._rows import SelectedRow, automatic_rows, named_rows
 from auditor.explain._shap import SHAP_RUN, ShapOptions, ShapRun, compute_shap
+from auditor.explain.tables import importance_table, lime_table, shap_table
 
 __all__ = [
     "RawCodec",
@@ -21,4 +22,7 @@ __all__ = [
     "ShapOptions",
     "ShapRun",
     "compute_shap",
+    "importance_table",
+    "shap_table",
+    "lime_table",
 ]
