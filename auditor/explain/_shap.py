@@ -278,24 +278,34 @@ def _tree(ctx, est, X, folding, names_t, n_jobs, notes) -> ShapRun:
     values = np.concatenate([v for v, _, _ in parts])
     base = np.concatenate([b for _, b, _ in parts])
     candidates = {k: np.concatenate([c[k] for _, _, c in parts]) for k in parts[0][2]}
+    return _exact_run(
+        ctx, values, base, candidates, folding, names_t, route="tree", method="TreeExplainer",
+        background="the training data as recorded in the trees (tree-path-dependent TreeSHAP)",
+        n_jobs=n_jobs, notes=notes,
+    )
+
+
+def _exact_run(ctx, values, base, candidates, folding, names_t, *, route, method, background, n_jobs, notes) -> ShapRun:
+    """The run of an exact explainer over every audited row: values oriented to the
+    audit's outputs, in the space their totals match, folded to raw columns."""
     space, output = match_output_space(candidates, base + values.sum(axis=1))
     keep, sign = _orientation(ctx, values.shape[2])
     values, base, output = _orient(values, keep, sign), _orient(base, keep, sign), _orient(output, keep, sign)
-    folded = folding.fold(values)
+    n = values.shape[0]
     return _finish(
         ctx,
         values_t=values,
-        folded=folded,
+        folded=folding.fold(values),
         base=base,
         output=output,
         rows=np.arange(n),
         folding=folding,
         names_t=names_t,
-        route="tree",
-        method="TreeExplainer",
+        route=route,
+        method=method,
         exact=True,
         space=space_name(space, candidates),
-        background="the training data as recorded in the trees (tree-path-dependent TreeSHAP)",
+        background=background,
         sample=f"every audited row ({n:,})",
         row_weights=ctx.weights,
         strata=None,
@@ -323,28 +333,10 @@ def _linear(ctx, est, X, folding, names_t, options: ShapOptions, notes) -> ShapR
         cands.append(candidate_outputs(est, chunk, ctx.task))
     values, base = np.concatenate(values), np.concatenate(base)
     candidates = {k: np.concatenate([c[k] for c in cands]) for k in cands[0]}
-    space, output = match_output_space(candidates, base + values.sum(axis=1))
-    keep, sign = _orientation(ctx, values.shape[2])
-    values, base, output = _orient(values, keep, sign), _orient(base, keep, sign), _orient(output, keep, sign)
-    return _finish(
-        ctx,
-        values_t=values,
-        folded=folding.fold(values),
-        base=base,
-        output=output,
-        rows=np.arange(n),
-        folding=folding,
-        names_t=names_t,
-        route="linear",
-        method="LinearExplainer",
-        exact=True,
-        space=space_name(space, candidates),
+    return _exact_run(
+        ctx, values, base, candidates, folding, names_t, route="linear", method="LinearExplainer",
         background=f"the mean of {k:,} randomly chosen audited rows (seeded); features treated as independent",
-        sample=f"every audited row ({n:,})",
-        row_weights=ctx.weights,
-        strata=None,
-        n_jobs=1,
-        notes=notes,
+        n_jobs=1, notes=notes,
     )
 
 
