@@ -94,3 +94,47 @@ def test_multiclass_explains_the_predicted_class(wine):
     lime = _lime(model, X, y, LimeSection(rows=[0], max_auto_rows=0, num_samples=300), sensitive_features=None)
     assert lime.rows[0].output == str(model.predict(X.iloc[[0]])[0])
     assert np.isfinite(lime.rows[0].intercept)
+
+
+def test_weights_equal_lime_called_by_hand(labelled):
+    """The section's weights are LimeTabularExplainer's own, for an encoding built
+    by hand (sorted string values, the categorical's own order) and the seeding
+    the module documents: (random_state, 'lime.init') for the explainer,
+    (random_state, 'lime.row.<position>') reset before each row."""
+    from lime.lime_tabular import LimeTabularExplainer
+
+    X, y = labelled
+    model = hgb_pipeline()
+    section = LimeSection(rows=["r7", "r42"], max_auto_rows=0, num_samples=400)
+    auditor = Auditor(model, X, y, sensitive_features=["group"], sections=[section], errors="raise", pos_label="yes")
+    lime = auditor.run().lime
+    ctx = auditor._context(None)
+
+    raw = X.drop(columns=["group"])
+    colours = sorted(raw["colour"].unique())
+    sizes = list(raw["size"].cat.categories)
+    data = raw.assign(colour=raw["colour"].map(colours.index), size=raw["size"].cat.codes).to_numpy(dtype=float)
+    cat = [list(raw.columns).index("colour"), list(raw.columns).index("size")]
+
+    def predict(Z):
+        frame = pd.DataFrame(Z, columns=raw.columns)
+        frame["colour"] = [colours[int(c)] for c in frame["colour"]]
+        frame["size"] = pd.Categorical([sizes[int(c)] for c in frame["size"]], categories=sizes)
+        return model.predict_proba(frame)
+
+    explainer = LimeTabularExplainer(
+        data, mode="classification", feature_names=list(raw.columns), categorical_features=cat,
+        categorical_names={cat[0]: colours, cat[1]: sizes}, class_names=list(model.classes_),
+        discretize_continuous=True, discretizer="quartile", kernel_width=0.75 * np.sqrt(raw.shape[1]),
+        random_state=np.random.RandomState(ctx.seed("lime.init")),
+    )
+    yes = list(model.classes_).index("yes")
+    for row in lime.rows:
+        rs = np.random.RandomState(ctx.seed(f"lime.row.{row.position}"))
+        explainer.random_state = explainer.base.random_state = explainer.discretizer.random_state = rs
+        exp = explainer.explain_instance(data[row.position], predict, labels=(yes,), num_features=raw.shape[1],
+                                         num_samples=400)
+        expected = {raw.columns[j]: w for j, w in exp.local_exp[yes]}
+        assert {t.feature: t.weight for t in row.terms} == pytest.approx(expected, abs=1e-12)
+        assert [t.term for t in row.terms] == [term for term, _ in exp.as_list(label=yes)]
+        assert row.intercept == pytest.approx(exp.intercept[yes], abs=1e-12)
