@@ -17,7 +17,7 @@ from typing import Any
 import matplotlib
 
 from auditor.render._format import fmt_datetime, fmt_num, fmt_range, status_css
-from auditor.render.views import SECTION_VIEWS
+from auditor.render.views import SECTION_TITLES, SECTION_VIEWS
 from auditor.results import AuditResult, Status, to_jsonable
 
 __all__ = ["build_view", "VERDICT_SENTENCES", "ViewError", "REQUIRED_VIEW_KEYS"]
@@ -229,8 +229,9 @@ def _facts(result: AuditResult, *, full: bool) -> list[dict]:
 
 def _issues(result: AuditResult) -> dict:
     return {
-        "failures": [{"section": f.section, "error": f"{f.error_type}: {f.message}"} for f in result.failures],
-        "skipped": [{"section": k.section, "reason": k.reason} for k in result.skipped],
+        "failures": [{"section": SECTION_TITLES.get(f.section, f.section), "error": f"{f.error_type}: {f.message}"}
+                     for f in result.failures],
+        "skipped": [{"section": SECTION_TITLES.get(k.section, k.section), "reason": k.reason} for k in result.skipped],
         "warnings": [{"source": w.source, "message": w.message} for w in result.warnings],
     }
 

@@ -301,12 +301,15 @@ def test_warnings_and_omissions_are_a_numbered_chapter(result):
     from auditor.results import SectionFailure, SkippedSection
 
     r = replace(result, failures=(SectionFailure("shap", "MemoryError", "too big"),),
-                skipped=(SkippedSection("lime", "needs the model"),))
+                skipped=(SkippedSection("lime", "needs the model"), SkippedSection("my_check", "no data")))
     view = build_view(r, figures=False)
     assert view["toc"][-2] == {"id": "issues", "number": "2", "title": "Warnings and omissions"}
     html = render_html(r)
     issues = html[html.index('id="issues"') : html.index('id="appendix"')]
-    assert "shap" in issues and "MemoryError: too big" in issues and "needs the model" in issues
+    # sections are named as their chapters are; a section the document does not know, by its name
+    assert "<strong>SHAP explanations</strong>: MemoryError: too big" in issues
+    assert "<strong>LIME explanations of single rows</strong>: needs the model" in issues
+    assert "<strong>my_check</strong>: no data" in issues
 
 
 def test_summary_gives_sentences_to_attention_and_one_line_to_passes(mixed):

@@ -39,5 +39,5 @@ def test_text_lists_what_did_not_run(result):
     r = replace(result, skipped=(SkippedSection("shap", "needs the model"),),
                 warnings=(RecordedWarning("inputs", "pos_label resolved to the last class"),))
     text = render_text(r)
-    assert "Analyses not run:\n  - shap: needs the model" in text
+    assert "Analyses not run:\n  - SHAP explanations: needs the model" in text
     assert "Warnings:\n  - inputs: pos_label resolved" in text

@@ -38,7 +38,7 @@ from collections.abc import Callable
 
 from auditor.render.views import agreement, fairness, importance, lime, performance, shap
 
-__all__ = ["SECTION_VIEWS"]
+__all__ = ["SECTION_VIEWS", "SECTION_TITLES"]
 
 SECTION_VIEWS: list[tuple[str, Callable[..., dict | None]]] = [
     ("performance", performance.build),
@@ -48,3 +48,13 @@ SECTION_VIEWS: list[tuple[str, Callable[..., dict | None]]] = [
     ("lime", lime.build),
     ("agreement", agreement.build),
 ]
+
+#: How the document names a section, e.g. in the list of analyses not run.
+SECTION_TITLES: dict[str, str] = {
+    "performance": performance.TITLE,
+    "fairness": fairness.TITLE,
+    "importance": importance.TITLE,
+    "shap": shap.TITLE,
+    "lime": lime.TITLE,
+    "agreement": agreement.TITLE,
+}

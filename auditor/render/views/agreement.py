@@ -9,6 +9,9 @@ from auditor.results import AuditResult
 
 __all__ = ["build"]
 
+#: The chapter's title, also naming the section when it was not run.
+TITLE = "Do the explanations agree?"
+
 
 def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     ag = result.agreement
@@ -46,7 +49,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     ]
     return {
         "id": "agreement",
-        "title": "Do the explanations agree?",
+        "title": TITLE,
         "topic": "whether the explanation methods agree",
         "template": "sections/agreement.html.j2",
         "intro": (

@@ -9,6 +9,9 @@ from auditor.results import AuditResult, Estimate, FairnessResult
 
 __all__ = ["build"]
 
+#: The chapter's title, also naming the section when it was not run.
+TITLE = "Fairness across groups"
+
 _COLUMNS = {
     "binary": [
         ("base_rate", "Base rate", True), ("selection_rate", "Selection rate", True),
@@ -167,7 +170,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     bins = [{"feature": k, "bins": ", ".join(v)} for k, v in (f.bins or {}).items()]
     return {
         "id": "fairness",
-        "title": "Fairness across groups",
+        "title": TITLE,
         "topic": "fairness across groups",
         "template": "sections/fairness.html.j2",
         "intro": (

@@ -9,6 +9,9 @@ from auditor.results import AuditResult
 
 __all__ = ["build"]
 
+#: The chapter's title, also naming the section when it was not run.
+TITLE = "Feature importance"
+
 
 def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     imp = result.importance
@@ -49,7 +52,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     baseline = fmt_num(perm.baseline_score)
     return {
         "id": "importance",
-        "title": "Feature importance",
+        "title": TITLE,
         "topic": "feature importance",
         "template": "sections/importance.html.j2",
         "intro": (

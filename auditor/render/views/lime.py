@@ -9,6 +9,9 @@ from auditor.results import AuditResult
 
 __all__ = ["build"]
 
+#: The chapter's title, also naming the section when it was not run.
+TITLE = "LIME explanations of single rows"
+
 #: Terms listed per row in the report (the JSON keeps every raw column's).
 MAX_TERMS = 8
 
@@ -47,7 +50,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
         })
     return {
         "id": "lime",
-        "title": "LIME explanations of single rows",
+        "title": TITLE,
         "topic": "LIME explanations of single rows",
         "template": "sections/lime.html.j2",
         "intro": (

@@ -15,6 +15,9 @@ from auditor.results import AuditResult
 
 __all__ = ["build"]
 
+#: The chapter's title, also naming the section when it was not run.
+TITLE = "Model performance"
+
 
 def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     perf = result.performance
@@ -51,7 +54,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     )
     return {
         "id": "performance",
-        "title": "Model performance",
+        "title": TITLE,
         "topic": "model performance",
         "template": "sections/performance.html.j2",
         "intro": _intro(result),

@@ -9,6 +9,9 @@ from auditor.results import AuditResult
 
 __all__ = ["build"]
 
+#: The chapter's title, also naming the section when it was not run.
+TITLE = "SHAP explanations"
+
 #: Transformed columns listed in the report (the JSON keeps all of them).
 MAX_TRANSFORMED_ROWS = 25
 
@@ -51,7 +54,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
     )
     return {
         "id": "shap",
-        "title": "SHAP explanations",
+        "title": TITLE,
         "topic": "SHAP explanations",
         "template": "sections/shap.html.j2",
         "intro": (
