@@ -103,6 +103,14 @@ def test_summary_names_chapters_as_a_sentence_would(result):
     )
 
 
+def test_page_one_order_verdict_attention_key_numbers_then_passes(mixed):
+    html = render_html(mixed)
+    summary = html[html.index('id="summary"') : html.index('id="contents"')]
+    heads = ["Overall verdict", "Findings that need attention", "Key numbers", "Checks passed", "What was audited"]
+    positions = [summary.index(h) for h in heads]
+    assert positions == sorted(positions)
+
+
 def test_findings_are_sorted_by_severity_with_links(mixed):
     view = build_view(mixed, figures=False)
     assert [f["status"] for f in view["findings"]] == ["FAIL", "INCONCLUSIVE", "WARN", "PASS"]
