@@ -154,8 +154,10 @@ def _changed_rows(X: Any, cols: np.ndarray, order: np.ndarray) -> np.ndarray:
 
     block = X.iloc[:, cols].to_numpy() if hasattr(X, "iloc") else X[:, cols]
     moved = block[order]
-    same = moved == block
-    same |= np.asarray(pd.isna(moved) & pd.isna(block))  # a missing value stays missing
+    na_moved, na_block = np.asarray(pd.isna(moved)), np.asarray(pd.isna(block))
+    if block.dtype == object:  # pd.NA == x is NA, which numpy cannot turn into a bool
+        moved, block = np.where(na_moved, None, moved), np.where(na_block, None, block)
+    same = (moved == block) | (na_moved & na_block)  # a missing value that stays missing is unchanged
     return np.flatnonzero(~same.all(axis=1))
 
 

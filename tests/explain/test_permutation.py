@@ -152,3 +152,20 @@ def test_tree_shortcut_with_missing_values_equals_sklearn(task):
     assert res.scoring == scoring
     ref = permutation_importance(model, Xm, y, scoring=scoring, n_repeats=3, random_state=ctx.seed("importance.permutation"))
     _check_equal(res, ref, Xm.columns)
+
+
+def test_changed_rows_handle_missing_values_of_any_kind():
+    from auditor.explain._importance import _changed_rows
+
+    frame = pd.DataFrame({
+        "s": pd.array(["a", pd.NA, "b", pd.NA], dtype=object),
+        "x": [1.0, np.nan, 2.0, np.nan],
+    })
+    order = np.array([3, 1, 0, 2])  # row 0 <- row 3, row 1 stays, row 2 <- row 0, row 3 <- row 2
+    # row 1 keeps its own value; row 3 gets 'b' for NA; rows 0 and 2 change too
+    assert list(_changed_rows(frame, np.array([0]), order)) == [0, 2, 3]
+    assert list(_changed_rows(frame, np.array([1]), order)) == [0, 2, 3]
+    # pd.NA itself, whose comparisons are NA and cannot become a bool
+    with_na = np.array([["a", 1.0], [pd.NA, np.nan], ["b", 2.0], [pd.NA, np.nan]], dtype=object)
+    assert list(_changed_rows(with_na, np.array([0, 1]), order)) == [0, 2, 3]
+    assert list(_changed_rows(frame, np.array([0]), np.arange(4))) == []
