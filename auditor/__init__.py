@@ -15,10 +15,13 @@ from auditor.results import (
     ExplanationPolicy,
     FairnessPolicy,
     Finding,
+    Metric,
     PerformancePolicy,
     Policy,
     PolicyError,
+    SectionResult,
     Status,
+    set_renderer,
 )
 from auditor.sections import (
     AgreementSection,
@@ -26,8 +29,13 @@ from auditor.sections import (
     ImportanceSection,
     LimeSection,
     PerformanceSection,
+    Section,
     ShapSection,
 )
+
+# Results reach their views (save, notebook display) through this hook, so that
+# results never import the renderer; the module loads on first use.
+set_renderer("auditor.render")
 
 __all__ = [
     "__version__",
@@ -42,10 +50,13 @@ __all__ = [
     "Finding",
     "ImportanceSection",
     "LimeSection",
+    "Metric",
     "PerformancePolicy",
     "PerformanceSection",
     "Policy",
     "PolicyError",
+    "Section",
+    "SectionResult",
     "ShapSection",
     "Status",
     "diff_results",

@@ -1,7 +1,9 @@
-"""Large intermediate results that sections share through the context.
+"""Large intermediate results that sections share through the context, and the
+memo keys they live under (every key is defined here, in one place).
 
 These are not part of the JSON result (they hold a value per row); they live in
 the context's memo so that a later section reuses them instead of recomputing.
+A section reads another section's *result* with ``ctx.result(name)`` instead.
 """
 
 from __future__ import annotations
@@ -10,7 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ShapValues", "SHAP_VALUES"]
+__all__ = ["ShapValues", "SHAP_VALUES", "SHAP_RUN", "X_MODEL", "TRANSFORMED"]
+
+#: The model's input: its columns of X, in its order (``ctx.X_model``).
+X_MODEL = "X_model"
+#: The design matrix the final estimator sees (``ctx.transformed``).
+TRANSFORMED = "transformed"
+#: The SHAP section's run (:class:`auditor.explain.ShapRun`): explainer, values and
+#: the means to explain further rows (the agreement section asks it for LIME rows).
+SHAP_RUN = "explain.shap_run"
 
 #: Memo key of the :class:`ShapValues` the SHAP section computes. A later section
 #: (fairness' "SHAP by group") reads it with ``ctx.has(SHAP_VALUES)`` /

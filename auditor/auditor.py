@@ -5,16 +5,12 @@ from __future__ import annotations
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import fields
-from numbers import Integral
+from numbers import Integral, Real
 from typing import Any, Literal
-
-import numpy as np
-import pandas as pd
 
 from auditor import policy as _policy
 from auditor._provenance import auditor_version, library_versions, model_fingerprint, utc_now
-from auditor.context import AuditContext, Predictions, SkipSection
+from auditor.context import AuditContext, SkipSection
 from auditor.data import (
     AuditData,
     data_fingerprint,
@@ -23,7 +19,7 @@ from auditor.data import (
     validate_target,
     validate_X,
 )
-from auditor.model import ModelAdapter, Task, resolve_pos_label
+from auditor.model import ModelAdapter, PredictionsAdapter, SuppliedPredictions
 from auditor.results import (
     SCHEMA_VERSION,
     AuditConfig,
@@ -32,18 +28,19 @@ from auditor.results import (
     Policy,
     Provenance,
     SectionFailure,
+    SectionResult,
     SkippedSection,
+    section_config,
+    section_spec,
     worst_status,
 )
-from auditor.sections import Section, resolve_sections
+from auditor.sections import Section, resolve_sections, run_order
 
 __all__ = ["Auditor", "Progress"]
 
 #: Called as ``progress(stage, event, seconds)`` with event one of "start", "done",
 #: "skipped", "failed"; ``seconds`` is the stage's duration for the last three.
 Progress = Callable[[str, str, "float | None"], None]
-
-_RESULT_FIELDS = {f.name for f in fields(AuditResult)}
 
 
 def _check_random_state(random_state: Any) -> int:
@@ -59,6 +56,15 @@ def _check_n_bootstrap(n_bootstrap: Any) -> int:
     if isinstance(n_bootstrap, bool) or not isinstance(n_bootstrap, Integral) or n_bootstrap < 0:
         raise ValueError(f"Expected n_bootstrap to be a non-negative int. Got {n_bootstrap!r} instead.")
     return int(n_bootstrap)
+
+
+def _check_confidence_level(level: Any) -> float:
+    if isinstance(level, bool) or not isinstance(level, Real) or not 0.5 < float(level) < 1:
+        raise ValueError(
+            "Expected confidence_level strictly between 0.5 and 1 (the level of every interval, "
+            f"and of the verdicts drawn from them). Got {level!r} instead."
+        )
+    return float(level)
 
 
 class Auditor:
@@ -89,10 +95,15 @@ class Auditor:
     random_state : int, default=0
         Seeds every random step (bootstrap, sampling, LIME); recorded in the result.
         The same inputs and seed give the same JSON apart from the timestamp.
-    sections : list of str or section objects, optional
-        What to compute; default every section with default options.
+    sections : list of str or Section objects, optional
+        What to compute: names of built-in sections, or section objects (built-in
+        ones with options, or your own :class:`~auditor.Section` subclasses);
+        default every built-in section with default options.
     policy : Policy or path to a TOML file, optional
         Thresholds behind the findings; default :class:`~auditor.Policy`.
+    confidence_level : float, default=0.95
+        Level of every confidence interval, and so of the verdicts drawn from
+        them; recorded in the result's ``config``.
     n_bootstrap : int, default=1000
         Bootstrap resamples behind confidence intervals (0 turns them off).
     sensitive_nan : {"raise", "group"}, default="raise"
@@ -127,6 +138,7 @@ class Auditor:
         random_state: int = 0,
         sections: Iterable[str | Section] | None = None,
         policy: Policy | str | None = None,
+        confidence_level: float = 0.95,
         n_bootstrap: int = 1000,
         sensitive_nan: Literal["raise", "group"] = "raise",
         model_name: str | None = None,
@@ -134,29 +146,9 @@ class Auditor:
         errors: Literal["record", "raise"] = "record",
         n_jobs: int | None = None,
     ) -> None:
-        self._configure(random_state, sections, policy, n_bootstrap, errors, n_jobs, data_name)
-        X_valid, index = validate_X(X)
-        y_true, target_name = validate_target(y, len(X_valid), index)
-        sensitive = validate_sensitive_features(
-            sensitive_features, X_valid, len(X_valid), index, sensitive_nan=sensitive_nan
-        )
-        weights = validate_sample_weight(sample_weight, len(X_valid), index)
-        grouping_only = tuple(sensitive.columns) if _names_columns(sensitive_features) else ()
-        self._model = ModelAdapter.from_estimator(
-            model, X_valid, y_true, task=task, pos_label=pos_label, grouping_only=grouping_only
-        )
-        self._data = AuditData(X_valid, y_true, sensitive, weights, index, target_name)
-        self._task: Task = self._model.task
-        self._classes = self._model.classes
-        self._pos_label = self._model.pos_label
-        self._predictions: Predictions | None = None
-        self._model_name = model_name or self._model.name
-        self._model_description = self._model.description
-        self._setup_warnings = list(self._model.warnings)
-
-    def _configure(self, random_state, sections, policy, n_bootstrap, errors, n_jobs, data_name) -> None:
         self.random_state = _check_random_state(random_state)
         self.n_bootstrap = _check_n_bootstrap(n_bootstrap)
+        self.confidence_level = _check_confidence_level(confidence_level)
         self.sections = resolve_sections(sections)
         if policy is None:
             policy = Policy()
@@ -166,10 +158,35 @@ class Auditor:
         if errors not in ("record", "raise"):
             raise ValueError(f"Expected errors to be 'record' or 'raise'. Got {errors!r} instead.")
         self.errors = errors
-        if n_jobs is not None and (not isinstance(n_jobs, Integral) or n_jobs == 0):
+        if n_jobs is not None and (isinstance(n_jobs, bool) or not isinstance(n_jobs, Integral) or n_jobs == 0):
             raise ValueError(f"Expected n_jobs to be None or a non-zero int. Got {n_jobs!r} instead.")
         self.n_jobs = n_jobs
         self._data_name = data_name or ""
+
+        supplied = model if isinstance(model, SuppliedPredictions) else None
+        X_valid = index = None
+        if X is not None or supplied is None:
+            X_valid, index = validate_X(X)
+        n = None if X_valid is None else len(X_valid)
+        y_true, target_name = validate_target(y, n, index, name="y" if supplied is None else "y_true")
+        n = len(y_true)
+        if index is None:
+            import pandas as pd
+
+            index = pd.RangeIndex(n)
+        sensitive = validate_sensitive_features(sensitive_features, X_valid, n, index, sensitive_nan=sensitive_nan)
+        weights = validate_sample_weight(sample_weight, n, index)
+        if supplied is None:
+            grouping_only = tuple(sensitive.frame.columns) if sensitive.named_columns else ()
+            self._adapter: ModelAdapter | PredictionsAdapter = ModelAdapter.from_estimator(
+                model, X_valid, y_true, task=task, pos_label=pos_label, grouping_only=grouping_only
+            )
+        else:
+            y_pred, _ = validate_target(supplied.y_pred, n, index, name="y_pred")
+            self._adapter = PredictionsAdapter.from_predictions(supplied, y_true, y_pred, task=task, pos_label=pos_label)
+        self._data = AuditData(X_valid, y_true, sensitive.frame, weights, index, target_name)
+        self._predictions = None
+        self._model_name = model_name or self._adapter.name
 
     # -- alternative constructor ---------------------------------------------------
     @classmethod
@@ -181,18 +198,8 @@ class Auditor:
         y_score: Any = None,
         classes: Any = None,
         X: Any = None,
-        sensitive_features: Any = None,
-        task: str = "auto",
-        pos_label: Any = None,
-        sample_weight: Any = None,
-        random_state: int = 0,
-        sections: Iterable[str | Section] | None = None,
-        policy: Policy | str | None = None,
-        n_bootstrap: int = 1000,
-        sensitive_nan: Literal["raise", "group"] = "raise",
         model_name: str = "(predictions only)",
-        data_name: str | None = None,
-        errors: Literal["record", "raise"] = "record",
+        **options: Any,
     ) -> Auditor:
         """Audit predictions when the model itself is not available.
 
@@ -212,60 +219,41 @@ class Auditor:
             labels of ``y_true`` and ``y_pred``.
         X : pandas.DataFrame, optional
             Features, for the data context and sensitive columns named by name.
+        model_name : str, default="(predictions only)"
+        **options
+            Every other keyword argument of :class:`Auditor` (``sensitive_features``,
+            ``task``, ``pos_label``, ``sample_weight``, ``random_state``,
+            ``sections``, ``policy``, ``confidence_level``, ``n_bootstrap``, ...).
         """
-        self = cls.__new__(cls)
-        self._configure(random_state, sections, policy, n_bootstrap, errors, None, data_name)
-        index = None
-        X_valid = None
-        if X is not None:
-            X_valid, index = validate_X(X)
-        n = None if X_valid is None else len(X_valid)
-        y_true_arr, target_name = validate_target(y_true, n, index, name="y_true")
-        n = len(y_true_arr)
-        y_pred_arr, _ = validate_target(y_pred, n, index, name="y_pred")
-        if index is None:
-            index = pd.RangeIndex(n)
-        sensitive = validate_sensitive_features(sensitive_features, X_valid, n, index, sensitive_nan=sensitive_nan)
-        weights = validate_sample_weight(sample_weight, n, index)
-        resolved, cls_arr = _task_from_predictions(y_true_arr, y_pred_arr, task, classes)
-        pos = None
-        warnings: list[str] = []
-        if resolved == "binary":
-            pos, warning = resolve_pos_label(cls_arr, pos_label)
-            if warning:
-                warnings.append(warning)
-        predictions = _predictions_from_scores(y_pred_arr, y_score, resolved, cls_arr, pos, n)
-        self._model = None
-        self._data = AuditData(X_valid, y_true_arr, sensitive, weights, index, target_name)
-        self._task = resolved
-        self._classes = cls_arr
-        self._pos_label = pos
-        self._predictions = predictions
-        self._model_name = model_name
-        self._model_description = "Predictions supplied by the user; the model was not available."
-        self._setup_warnings = warnings
-        return self
+        supplied = SuppliedPredictions(y_pred=y_pred, y_score=y_score, classes=classes)
+        return cls(supplied, X, y_true, model_name=model_name, **options)
 
     # -- running --------------------------------------------------------------------
+    @property
+    def _model(self) -> ModelAdapter | None:
+        """The fitted model's adapter; ``None`` for an audit built from predictions."""
+        return self._adapter if isinstance(self._adapter, ModelAdapter) else None
+
     def _context(self, progress: Progress | None) -> AuditContext:
         if self._predictions is None:
             _emit(progress, "predict", "start", None)
             t0 = time.perf_counter()
-            self._predictions = _predict(self._model, self._model.model_input(self._data.X))
+            self._predictions = self._adapter.predictions(self._data.X)
             _emit(progress, "predict", "done", time.perf_counter() - t0)
+        adapter = self._adapter
         ctx = AuditContext(
             data=self._data,
             model=self._model,
             predictions=self._predictions,
-            task=self._task,
-            classes=self._classes,
-            pos_label=self._pos_label,
+            task=adapter.task,
+            classes=adapter.classes,
+            pos_label=adapter.pos_label,
             random_state=self.random_state,
-            policy=self.policy,
             n_bootstrap=self.n_bootstrap,
+            confidence_level=self.confidence_level,
             n_jobs=self.n_jobs,
         )
-        for message in self._setup_warnings:
+        for message in adapter.warnings:
             ctx.warn("inputs", message)
         return ctx
 
@@ -273,6 +261,8 @@ class Auditor:
         """Compute every section and return the frozen result.
 
         Predictions are computed on the first call and reused by later ones.
+        Sections run in the order their ``after`` declarations allow; a later
+        section reads an earlier one's result with ``ctx.result(name)``.
 
         Parameters
         ----------
@@ -280,11 +270,12 @@ class Auditor:
             ``progress(stage, event, seconds)``, for progress bars and timing.
         """
         ctx = self._context(progress)
-        computed: dict[str, Any] = {}
+        computed: dict[str, SectionResult] = {}
         failures: list[SectionFailure] = []
         skipped: list[SkippedSection] = []
-        for section in self.sections:
+        for section in run_order(self.sections):
             name = section.name
+            spec = section_spec(name)
             _emit(progress, name, "start", None)
             t0 = time.perf_counter()
             if section.requires_model and self._model is None:
@@ -292,7 +283,12 @@ class Auditor:
                 _emit(progress, name, "skipped", time.perf_counter() - t0)
                 continue
             try:
-                computed[name] = section.compute(ctx)
+                result = section.compute(ctx)
+                if not isinstance(result, spec.result_type):
+                    raise TypeError(
+                        f"Expected {type(section).__name__}.compute to return a {spec.result_type.__name__}. "
+                        f"Got {type(result).__name__} instead."
+                    )
             except SkipSection as exc:
                 skipped.append(SkippedSection(name, str(exc)))
                 _emit(progress, name, "skipped", time.perf_counter() - t0)
@@ -304,15 +300,22 @@ class Auditor:
                 ctx.warn(name, f"Traceback (last frame): {_last_frame(exc)}")
                 _emit(progress, name, "failed", time.perf_counter() - t0)
                 continue
+            computed[name] = result
+            ctx.add_result(name, result)
             _emit(progress, name, "done", time.perf_counter() - t0)
-        findings = _policy.evaluate(computed, tuple(failures), self.policy)
+        titles = {s.name: section_spec(s.name).title for s in self.sections}
+        findings = _policy.evaluate(computed, tuple(failures), self.policy, titles=titles)
         return AuditResult(
             schema_version=SCHEMA_VERSION,
             summary=self._summary(ctx),
             config=AuditConfig(
                 random_state=self.random_state,
                 n_bootstrap=self.n_bootstrap,
-                sections=tuple(s.name for s in self.sections),
+                confidence_level=self.confidence_level,
+                sections=tuple(
+                    section_config(s.name, titles[s.name], section_spec(s.name).result_type, s.options())
+                    for s in self.sections
+                ),
                 errors=self.errors,
             ),
             policy=self.policy,
@@ -332,34 +335,30 @@ class Auditor:
             warnings=tuple(ctx.warnings),
             failures=tuple(failures),
             skipped=tuple(skipped),
-            **{k: v for k, v in computed.items() if k in _RESULT_FIELDS},
+            # in report order, as the config lists them
+            sections={s.name: computed[s.name] for s in self.sections if s.name in computed},
         )
 
     def _summary(self, ctx: AuditContext) -> AuditSummary:
         X = self._data.X
+        adapter = self._adapter
         return AuditSummary(
             model_name=self._model_name,
-            model_description=self._model_description,
-            task=self._task,
+            model_description=adapter.description,
+            task=adapter.task,
             n_rows=self._data.n_rows,
             n_columns=0 if X is None else X.shape[1],
             feature_names=() if X is None else tuple(X.columns),
-            model_feature_names=() if self._model is None else self._model.feature_names,
+            model_feature_names=tuple(adapter.feature_names),
             sensitive_features=tuple(self._data.sensitive_features.columns),
             target_name=self._data.target_name,
             classes=tuple(str(c) for c in ctx.labels),
-            pos_label=None if self._pos_label is None else str(self._pos_label),
-            has_model=self._model is not None,
+            pos_label=None if adapter.pos_label is None else str(adapter.pos_label),
+            has_model=adapter.has_model,
             score_kind=ctx.score_kind,  # type: ignore[arg-type]
             sample_weight=self._data.sample_weight is not None,
             dataset_name=self._data_name,
         )
-
-
-def _names_columns(sensitive_features: Any) -> bool:
-    return isinstance(sensitive_features, str) or (
-        isinstance(sensitive_features, (list, tuple)) and all(isinstance(c, str) for c in sensitive_features)
-    )
 
 
 def _emit(progress: Progress | None, stage: str, event: str, seconds: float | None) -> None:
@@ -378,90 +377,3 @@ def _last_frame(exc: BaseException) -> str:
         return "unavailable"
     frame = tb[-1]
     return f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno} in {frame.name}"
-
-
-def _predict(model: ModelAdapter, X_model: Any) -> Predictions:
-    y_pred = model.predict(X_model)
-    if len(y_pred) != len(X_model):
-        raise ValueError(f"Expected model.predict to return {len(X_model)} values. Got {len(y_pred)}.")
-    proba = decision = None
-    if model.response_method == "predict_proba":
-        proba = model.predict_proba(X_model)
-        if not np.isfinite(proba).all():
-            raise ValueError("Expected finite probabilities from model.predict_proba. Got NaN or infinity.")
-    elif model.response_method == "decision_function":
-        decision = model.decision_function(X_model)
-    if model.task == "regression" and not np.isfinite(np.asarray(y_pred, dtype=float)).all():
-        raise ValueError("Expected finite predictions from model.predict. Got NaN or infinity.")
-    return Predictions(y_pred=y_pred, proba=proba, decision=decision)
-
-
-def _task_from_predictions(y_true: np.ndarray, y_pred: np.ndarray, task: str, classes: Any) -> tuple[Task, np.ndarray | None]:
-    from sklearn.utils.multiclass import type_of_target
-
-    if task not in ("auto", "binary", "multiclass", "regression"):
-        raise ValueError(f"Expected task to be one of ('auto', 'binary', 'multiclass', 'regression'). Got {task!r}.")
-    if task == "auto":
-        kinds = {type_of_target(y_true), type_of_target(y_pred)}
-        if kinds & {"continuous"}:
-            task = "regression"
-        elif classes is not None:
-            task = "binary" if len(classes) == 2 else "multiclass"
-        else:
-            labels = pd.unique(pd.Series(np.concatenate([y_true.astype(object), y_pred.astype(object)])))
-            task = "binary" if len(labels) <= 2 else "multiclass"
-    if task == "regression":
-        for name, values in (("y_true", y_true), ("y_pred", y_pred)):
-            try:
-                arr = np.asarray(values, dtype=float)
-            except (TypeError, ValueError) as exc:
-                raise ValueError(f"Expected numeric {name} for a regression audit. Got {values.dtype}.") from exc
-            if not np.isfinite(arr).all():
-                raise ValueError(f"Expected finite {name} for a regression audit. Got NaN or infinity.")
-        return "regression", None
-    if classes is None:
-        merged = pd.unique(pd.Series(np.concatenate([y_true.astype(object), y_pred.astype(object)])))
-        try:
-            classes = np.array(sorted(merged))
-        except TypeError as exc:
-            raise ValueError("Expected labels of one type in y_true and y_pred. Got a mix; pass classes=.") from exc
-    classes = np.asarray(classes)
-    if len(pd.unique(pd.Series(y_true, dtype=object))) < 2:
-        raise ValueError("Expected y_true to contain at least two classes. Got one.")
-    return task, classes  # type: ignore[return-value]
-
-
-def _predictions_from_scores(y_pred, y_score, task, classes, pos_label, n) -> Predictions:
-    if y_score is None:
-        return Predictions(y_pred=y_pred)
-    if task == "regression":
-        raise ValueError("Expected no y_score for a regression audit. Got one.")
-    s = np.asarray(y_score, dtype=float)
-    if s.shape[0] != n:
-        raise ValueError(f"Expected y_score to have {n} rows, one per row of y_true. Got {s.shape[0]}.")
-    if not np.isfinite(s).all():
-        raise ValueError("Expected finite y_score values. Got NaN or infinity.")
-    k = len(classes)
-    if task == "binary":
-        pos_index = next(i for i, c in enumerate(classes) if c == pos_label)
-        if s.ndim == 2:
-            if s.shape[1] != 2:
-                raise ValueError(f"Expected y_score with 2 columns (or 1-D) for a binary task. Got shape {s.shape}.")
-            if not _is_proba(s):
-                raise ValueError("Expected 2-column y_score to be probabilities (in [0, 1], rows summing to 1).")
-            return Predictions(y_pred=y_pred, proba=s)
-        if s.ndim != 1:
-            raise ValueError(f"Expected y_score to be 1-D or 2-D. Got shape {s.shape}.")
-        if s.min() >= 0 and s.max() <= 1:
-            proba = np.column_stack([1 - s, s]) if pos_index == 1 else np.column_stack([s, 1 - s])
-            return Predictions(y_pred=y_pred, proba=proba)
-        return Predictions(y_pred=y_pred, decision=s if pos_index == 1 else -s)
-    if s.ndim != 2 or s.shape[1] != k:
-        raise ValueError(f"Expected y_score of shape ({n}, {k}), one column per class. Got {s.shape}.")
-    if _is_proba(s):
-        return Predictions(y_pred=y_pred, proba=s)
-    return Predictions(y_pred=y_pred, decision=s)
-
-
-def _is_proba(s: np.ndarray) -> bool:
-    return bool(s.min() >= 0 and s.max() <= 1 and np.allclose(s.sum(axis=1), 1.0, atol=1e-6))

@@ -7,15 +7,15 @@ from __future__ import annotations
 import hashlib
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import numpy as np
 import pandas as pd
 
+from auditor.artifacts import TRANSFORMED, X_MODEL
 from auditor.data import AuditData
-from auditor.model import ModelAdapter, Task, _same_label
-from auditor.results import Policy, RecordedWarning
+from auditor.model import ModelAdapter, Predictions, Task, same_label
+from auditor.results import RecordedWarning, SectionResult
 
 __all__ = ["AuditContext", "Predictions", "SkipSection", "stable_seed"]
 
@@ -37,33 +37,15 @@ def stable_seed(random_state: int, key: str) -> list[int]:
     return [int(random_state), int.from_bytes(digest[:8], "little")]
 
 
-@dataclass(frozen=True)
-class Predictions:
-    """The model's outputs on the audited rows, computed once.
-
-    Attributes
-    ----------
-    y_pred : numpy.ndarray
-        Predicted labels (classification) or values (regression).
-    proba : numpy.ndarray or None
-        ``(n_rows, n_classes)`` probabilities, columns in ``classes`` order.
-    decision : numpy.ndarray or None
-        Decision scores when the model has no probabilities: ``(n_rows,)`` for a
-        binary task (higher means the model's ``classes[1]``), else
-        ``(n_rows, n_classes)``.
-    """
-
-    y_pred: np.ndarray
-    proba: np.ndarray | None = None
-    decision: np.ndarray | None = None
-
-
 class AuditContext:
     """Validated inputs and shared computations for one audit.
 
     Sections read from the context and never modify its arrays. Expensive
-    intermediate results are shared through :meth:`memo`, so they are computed once
-    whichever section asks first.
+    intermediate results are shared through :meth:`memo` (keys in
+    :mod:`auditor.artifacts`), so they are computed once whichever section asks
+    first; the results of sections that already ran are read with :meth:`result`.
+    The context holds no policy: thresholds judge results afterwards and never
+    steer a computation.
     """
 
     def __init__(
@@ -76,8 +58,8 @@ class AuditContext:
         classes: np.ndarray | None,
         pos_label: Any,
         random_state: int,
-        policy: Policy,
         n_bootstrap: int,
+        confidence_level: float = 0.95,
         n_jobs: int | None = None,
     ) -> None:
         self.data = data
@@ -87,10 +69,11 @@ class AuditContext:
         self.classes = classes
         self.pos_label = pos_label
         self.random_state = random_state
-        self.policy = policy
         self.n_bootstrap = n_bootstrap
+        self.confidence_level = confidence_level
         self.n_jobs = n_jobs
         self._memo: dict[str, Any] = {}
+        self._results: dict[str, SectionResult] = {}
         self._lock = threading.RLock()
         self.warnings: list[RecordedWarning] = []
         self._encode_labels()
@@ -141,7 +124,7 @@ class AuditContext:
         # labels of y the model never predicts still count as rows of the
         # confusion matrix
         for v in pd.unique(pd.Series(self.y_true, dtype=object)):
-            if not any(_same_label(v, c) for c in labels):
+            if not any(same_label(v, c) for c in labels):
                 labels.append(v)
         self.labels = tuple(labels)
         self.y_true_code = _encode(self.y_true, labels, "y")
@@ -151,7 +134,7 @@ class AuditContext:
     def pos_index(self) -> int | None:
         if self.task != "binary":
             return None
-        return next(i for i, c in enumerate(self.labels) if _same_label(c, self.pos_label))
+        return next(i for i, c in enumerate(self.labels) if same_label(c, self.pos_label))
 
     @property
     def y_true_pos(self) -> np.ndarray:
@@ -196,6 +179,15 @@ class AuditContext:
         """An integer seed for libraries that take one (scikit-learn, LIME)."""
         return int(np.random.SeedSequence(stable_seed(self.random_state, key)).generate_state(1)[0])
 
+    def result(self, name: str) -> SectionResult | None:
+        """The result of section ``name`` if it already ran in this audit, else ``None``
+        (a section declares the sections it reads in ``after``)."""
+        return self._results.get(name)
+
+    def add_result(self, name: str, result: SectionResult) -> None:
+        """Called by the audit when section ``name`` completes."""
+        self._results[name] = result
+
     def memo(self, key: str, factory: Callable[[], T]) -> T:
         """Return the artefact ``key``, computing it with ``factory`` the first time."""
         with self._lock:
@@ -216,12 +208,12 @@ class AuditContext:
         """The model's input: its columns of X, in its order."""
         if self.model is None or self.X is None:
             raise SkipSection("needs the model and X; this audit was built from predictions only")
-        return self.memo("X_model", lambda: self.model.model_input(self.X))
+        return self.memo(X_MODEL, lambda: self.model.model_input(self.X))
 
     @property
     def transformed(self) -> Any:
         """The design matrix the final estimator sees (a pipeline's preprocessor output)."""
-        return self.memo("transformed", lambda: self.model.transform(self.X_model))
+        return self.memo(TRANSFORMED, lambda: self.model.transform(self.X_model))
 
     def warn(self, source: str, message: str) -> None:
         """Record something the report's reader should know."""
@@ -232,7 +224,7 @@ class AuditContext:
 
 def _encode(values: np.ndarray, labels: list[Any], what: str) -> np.ndarray:
     # Object-dtype hashing compares labels by value (1 == 1.0 == True) but never
-    # matches a string to a number, the same rule as ``_same_label``.
+    # matches a string to a number, the same rule as ``same_label``.
     index = pd.Index([lab.item() if hasattr(lab, "item") else lab for lab in labels], dtype=object)
     arr = np.asarray(values)
     # astype(object) yields Python scalars; only an object array may hold numpy ones

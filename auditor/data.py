@@ -19,6 +19,7 @@ __all__ = [
     "validate_X",
     "validate_target",
     "validate_sensitive_features",
+    "SensitiveFeatures",
     "validate_sample_weight",
     "data_fingerprint",
     "MISSING_GROUP",
@@ -192,6 +193,23 @@ def validate_sample_weight(sample_weight: Any, n_rows: int, index: pd.Index | No
     return w
 
 
+@dataclass(frozen=True)
+class SensitiveFeatures:
+    """Validated sensitive features.
+
+    Attributes
+    ----------
+    frame : pandas.DataFrame
+        One column per sensitive feature (possibly none), on a ``RangeIndex``.
+    named_columns : bool
+        Whether the argument named columns of ``X`` (rather than giving values):
+        such columns may be grouping-only, not model inputs.
+    """
+
+    frame: pd.DataFrame
+    named_columns: bool
+
+
 def validate_sensitive_features(
     sensitive_features: Any,
     X: pd.DataFrame | None,
@@ -199,8 +217,9 @@ def validate_sensitive_features(
     index: pd.Index | None,
     *,
     sensitive_nan: SensitiveNan = "raise",
-) -> pd.DataFrame:
-    """Return the sensitive features as a DataFrame on a RangeIndex.
+) -> SensitiveFeatures:
+    """Return the sensitive features as a DataFrame on a RangeIndex, and whether
+    the argument named columns of ``X``.
 
     ``sensitive_features`` may be ``None``, a column name of ``X``, a list of column
     names, a Series, a DataFrame, a dict of name to values, or a 1-D/2-D array.
@@ -216,9 +235,10 @@ def validate_sensitive_features(
     if sensitive_nan not in ("raise", "group"):
         raise ValueError(f"Expected sensitive_nan to be 'raise' or 'group'. Got {sensitive_nan!r} instead.")
     if sensitive_features is None:
-        return pd.DataFrame(index=pd.RangeIndex(n_rows))
+        return SensitiveFeatures(pd.DataFrame(index=pd.RangeIndex(n_rows)), named_columns=False)
     sf = sensitive_features
-    if _names_columns(sf, X, n_rows):
+    named = _names_columns(sf, X, n_rows)
+    if named:
         names = [sf] if isinstance(sf, str) else list(sf)
         if X is None:
             raise ValueError(
@@ -277,7 +297,7 @@ def validate_sensitive_features(
                 frame[col] = s.fillna(MISSING_GROUP)
             else:
                 frame[col] = s.astype(object).where(~missing[col], MISSING_GROUP)
-    return frame
+    return SensitiveFeatures(frame, named_columns=named)
 
 
 def _names_columns(sf: Any, X: pd.DataFrame | None, n_rows: int) -> bool:

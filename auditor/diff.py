@@ -19,14 +19,10 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from auditor.results import AuditResult, Estimate, Finding, Metric, Status, to_jsonable
+from auditor.results import AuditResult, Estimate, Finding, Metric, Status, UnreadSection, to_jsonable
 
 __all__ = ["AuditDiff", "AuditSide", "MetricChange", "FindingChange", "diff_results"]
 
-#: AuditResult fields that are not section results.
-_NOT_SECTIONS = frozenset(
-    {"schema_version", "summary", "config", "policy", "provenance", "verdict", "findings", "warnings", "failures", "skipped"}
-)
 #: Attributes that name an element of a tuple (a metric, a group, a feature ...).
 _ID_ATTRS = ("key", "name", "feature", "group", "label", "check")
 
@@ -164,11 +160,7 @@ def _side(r: AuditResult) -> AuditSide:
 
 
 def _sections(r: AuditResult) -> dict[str, Any]:
-    return {
-        f.name: getattr(r, f.name)
-        for f in dataclasses.fields(r)
-        if f.name not in _NOT_SECTIONS and getattr(r, f.name) is not None
-    }
+    return {name: (res.data if isinstance(res, UnreadSection) else res) for name, res in r.sections.items()}
 
 
 # -- metrics ------------------------------------------------------------------------

@@ -16,7 +16,17 @@ import pandas as pd
 
 from auditor.lineage import column_lineage
 
-__all__ = ["ModelAdapter", "Task", "ResponseMethod", "resolve_pos_label", "describe_model"]
+__all__ = [
+    "ModelAdapter",
+    "PredictionsAdapter",
+    "Predictions",
+    "SuppliedPredictions",
+    "Task",
+    "ResponseMethod",
+    "resolve_pos_label",
+    "describe_model",
+    "same_label",
+]
 
 Task = Literal["binary", "multiclass", "regression"]
 ResponseMethod = Literal["predict_proba", "decision_function"]
@@ -69,7 +79,7 @@ def resolve_pos_label(classes: np.ndarray, pos_label: Any) -> tuple[Any, str | N
     """
     values = _labels(classes)
     if pos_label is not None:
-        matches = [c for c in values if _same_label(c, pos_label)]
+        matches = [c for c in values if same_label(c, pos_label)]
         if not matches:
             raise ValueError(
                 f"Expected pos_label to be one of the model's classes {values!r}. Got {pos_label!r} instead."
@@ -94,7 +104,9 @@ def _labels(values) -> list:
     return [_plain(v) for v in values]
 
 
-def _same_label(a: Any, b: Any) -> bool:
+def same_label(a: Any, b: Any) -> bool:
+    """Whether two labels are the same class: equal by value (1 == 1.0 == True),
+    but a string never equals a number ("1" is not 1)."""
     a, b = _plain(a), _plain(b)
     if isinstance(a, str) or isinstance(b, str):
         return isinstance(a, str) and isinstance(b, str) and a == b
@@ -102,6 +114,27 @@ def _same_label(a: Any, b: Any) -> bool:
         return bool(a == b)
     except Exception:  # noqa: BLE001 - incomparable labels are simply different
         return False
+
+
+@dataclass(frozen=True)
+class Predictions:
+    """The model's outputs on the audited rows, computed once.
+
+    Attributes
+    ----------
+    y_pred : numpy.ndarray
+        Predicted labels (classification) or values (regression).
+    proba : numpy.ndarray or None
+        ``(n_rows, n_classes)`` probabilities, columns in ``classes`` order.
+    decision : numpy.ndarray or None
+        Decision scores when the model has no probabilities: ``(n_rows,)`` for a
+        binary task (higher means the model's ``classes[1]``), else
+        ``(n_rows, n_classes)``.
+    """
+
+    y_pred: np.ndarray
+    proba: np.ndarray | None = None
+    decision: np.ndarray | None = None
 
 
 @dataclass
@@ -214,7 +247,26 @@ class ModelAdapter:
             warnings=warnings,
         )
 
+    has_model = True
+
     # -- calling the model ----------------------------------------------------------
+    def predictions(self, X: pd.DataFrame) -> Predictions:
+        """Labels and scores of every row of validated ``X`` (the audit calls this once)."""
+        X_model = self.model_input(X)
+        y_pred = self.predict(X_model)
+        if len(y_pred) != len(X_model):
+            raise ValueError(f"Expected model.predict to return {len(X_model)} values. Got {len(y_pred)}.")
+        proba = decision = None
+        if self.response_method == "predict_proba":
+            proba = self.predict_proba(X_model)
+            if not np.isfinite(proba).all():
+                raise ValueError("Expected finite probabilities from model.predict_proba. Got NaN or infinity.")
+        elif self.response_method == "decision_function":
+            decision = self.decision_function(X_model)
+        if self.task == "regression" and not np.isfinite(np.asarray(y_pred, dtype=float)).all():
+            raise ValueError("Expected finite predictions from model.predict. Got NaN or infinity.")
+        return Predictions(y_pred=y_pred, proba=proba, decision=decision)
+
     def model_input(self, X: pd.DataFrame) -> pd.DataFrame | np.ndarray:
         """The slice of validated ``X`` the model takes, in the model's order."""
         frame = X[list(self.feature_names)]
@@ -267,7 +319,7 @@ class ModelAdapter:
         """Column of the positive class in ``predict_proba`` output."""
         if self.pos_label is None:
             return None
-        return next(i for i, c in enumerate(self.classes) if _same_label(c, self.pos_label))
+        return next(i for i, c in enumerate(self.classes) if same_label(c, self.pos_label))
 
     def transform(self, X_model: Any) -> Any:
         """The design matrix the final estimator sees (dense or sparse)."""
@@ -374,7 +426,7 @@ def _safe(fn, est) -> bool:
 
 def _check_labels(y_true: np.ndarray, classes: np.ndarray, warnings: list[str]) -> None:
     present = pd.unique(pd.Series(y_true, dtype=object))
-    known = [v for v in present if any(_same_label(v, c) for c in classes)]
+    known = [v for v in present if any(same_label(v, c) for c in classes)]
     if not known:
         raise ValueError(
             f"Expected y's labels to be among the model's classes {_labels(classes)!r}. "
@@ -384,8 +436,139 @@ def _check_labels(y_true: np.ndarray, classes: np.ndarray, warnings: list[str]) 
         raise ValueError(
             f"Expected y to contain at least two classes for a classification audit. Got only {_labels(present)!r}."
         )
-    unknown = [v for v in present if not any(_same_label(v, c) for c in classes)]
+    unknown = [v for v in present if not any(same_label(v, c) for c in classes)]
     if unknown:
         warnings.append(
             f"y contains label(s) {_labels(unknown)!r} that the model never predicts (its classes are {_labels(classes)!r})."
         )
+
+
+# -- predictions without a model --------------------------------------------------------
+
+@dataclass(frozen=True)
+class SuppliedPredictions:
+    """Predictions given in place of a model (see ``Auditor.from_predictions``);
+    validated against ``y_true`` when the audit is built."""
+
+    y_pred: Any
+    y_score: Any = None
+    classes: Any = None
+
+
+@dataclass
+class PredictionsAdapter:
+    """The model side of an audit built from predictions alone.
+
+    It answers the same questions as :class:`ModelAdapter` (task, classes,
+    positive class, the predictions) for sections that need no model; sections
+    that do are skipped.
+    """
+
+    task: Task
+    classes: np.ndarray | None
+    pos_label: Any
+    stored: Predictions
+    warnings: list[str] = field(default_factory=list)
+
+    has_model = False
+    estimator = None
+    feature_names: tuple[str, ...] = ()
+    name = "(predictions only)"
+    description = "Predictions supplied by the user; the model was not available."
+
+    @classmethod
+    def from_predictions(
+        cls,
+        supplied: SuppliedPredictions,
+        y_true: np.ndarray,
+        y_pred: np.ndarray,
+        *,
+        task: str = "auto",
+        pos_label: Any = None,
+    ) -> PredictionsAdapter:
+        """Validate ``supplied`` against ``y_true`` (``y_pred`` already validated
+        for its length and index)."""
+        n = len(y_true)
+        resolved, classes = _task_from_predictions(y_true, y_pred, task, supplied.classes)
+        pos = None
+        warnings: list[str] = []
+        if resolved == "binary":
+            pos, warning = resolve_pos_label(classes, pos_label)
+            if warning:
+                warnings.append(warning)
+        stored = _predictions_from_scores(y_pred, supplied.y_score, resolved, classes, pos, n)
+        return cls(task=resolved, classes=classes, pos_label=pos, stored=stored, warnings=warnings)
+
+    def predictions(self, X: Any) -> Predictions:
+        return self.stored
+
+
+def _task_from_predictions(y_true: np.ndarray, y_pred: np.ndarray, task: str, classes: Any) -> tuple[Task, np.ndarray | None]:
+    from sklearn.utils.multiclass import type_of_target
+
+    if task not in _TASKS:
+        raise ValueError(f"Expected task to be one of {_TASKS}. Got {task!r} instead.")
+    if task == "auto":
+        kinds = {type_of_target(y_true), type_of_target(y_pred)}
+        if kinds & {"continuous"}:
+            task = "regression"
+        elif classes is not None:
+            task = "binary" if len(classes) == 2 else "multiclass"
+        else:
+            labels = pd.unique(pd.Series(np.concatenate([y_true.astype(object), y_pred.astype(object)])))
+            task = "binary" if len(labels) <= 2 else "multiclass"
+    if task == "regression":
+        for name, values in (("y_true", y_true), ("y_pred", y_pred)):
+            try:
+                arr = np.asarray(values, dtype=float)
+            except (TypeError, ValueError) as exc:
+                raise ValueError(f"Expected numeric {name} for a regression audit. Got {values.dtype}.") from exc
+            if not np.isfinite(arr).all():
+                raise ValueError(f"Expected finite {name} for a regression audit. Got NaN or infinity.")
+        return "regression", None
+    if classes is None:
+        merged = pd.unique(pd.Series(np.concatenate([y_true.astype(object), y_pred.astype(object)])))
+        try:
+            classes = np.array(sorted(merged))
+        except TypeError as exc:
+            raise ValueError("Expected labels of one type in y_true and y_pred. Got a mix; pass classes=.") from exc
+    classes = np.asarray(classes)
+    if len(pd.unique(pd.Series(y_true, dtype=object))) < 2:
+        raise ValueError("Expected y_true to contain at least two classes. Got one.")
+    return task, classes  # type: ignore[return-value]
+
+
+def _predictions_from_scores(y_pred, y_score, task, classes, pos_label, n) -> Predictions:
+    if y_score is None:
+        return Predictions(y_pred=y_pred)
+    if task == "regression":
+        raise ValueError("Expected no y_score for a regression audit. Got one.")
+    s = np.asarray(y_score, dtype=float)
+    if s.shape[0] != n:
+        raise ValueError(f"Expected y_score to have {n} rows, one per row of y_true. Got {s.shape[0]}.")
+    if not np.isfinite(s).all():
+        raise ValueError("Expected finite y_score values. Got NaN or infinity.")
+    k = len(classes)
+    if task == "binary":
+        pos_index = next(i for i, c in enumerate(classes) if same_label(c, pos_label))
+        if s.ndim == 2:
+            if s.shape[1] != 2:
+                raise ValueError(f"Expected y_score with 2 columns (or 1-D) for a binary task. Got shape {s.shape}.")
+            if not _is_proba(s):
+                raise ValueError("Expected 2-column y_score to be probabilities (in [0, 1], rows summing to 1).")
+            return Predictions(y_pred=y_pred, proba=s)
+        if s.ndim != 1:
+            raise ValueError(f"Expected y_score to be 1-D or 2-D. Got shape {s.shape}.")
+        if s.min() >= 0 and s.max() <= 1:
+            proba = np.column_stack([1 - s, s]) if pos_index == 1 else np.column_stack([s, 1 - s])
+            return Predictions(y_pred=y_pred, proba=proba)
+        return Predictions(y_pred=y_pred, decision=s if pos_index == 1 else -s)
+    if s.ndim != 2 or s.shape[1] != k:
+        raise ValueError(f"Expected y_score of shape ({n}, {k}), one column per class. Got {s.shape}.")
+    if _is_proba(s):
+        return Predictions(y_pred=y_pred, proba=s)
+    return Predictions(y_pred=y_pred, decision=s)
+
+
+def _is_proba(s: np.ndarray) -> bool:
+    return bool(s.min() >= 0 and s.max() <= 1 and np.allclose(s.sum(axis=1), 1.0, atol=1e-6))

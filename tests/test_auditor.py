@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from auditor import Auditor, Status
+from auditor import Auditor, Section, SectionResult, Status
 from auditor.sections import PerformanceSection
 from tests.helpers import json_without_timestamp
 
@@ -98,9 +98,8 @@ def test_bad_options(binary_data, binary_pipeline, kwargs, message):
         Auditor(binary_pipeline, X, y, **kwargs)
 
 
-class _Broken:
-    name = "performance"
-    requires_model = False
+class _Broken(PerformanceSection):
+    """The performance section, broken: it keeps its name, so the policy knows it judges."""
 
     def compute(self, ctx):
         raise RuntimeError("boom at row 3")
@@ -154,16 +153,25 @@ def test_from_predictions_binary_matches_model_audit(binary_data, binary_pipelin
     assert not from_preds.summary.has_model and from_preds.provenance.model_fingerprint is None
 
 
+@dataclasses.dataclass(frozen=True)
+class _Rows(SectionResult):
+    n: int
+
+
+class _NeedsModel(Section):
+    name = "needs_model_test"
+    title = "Needs the model"
+    result_type = _Rows
+    requires_model = True
+
+    def compute(self, ctx):
+        raise AssertionError("must not run")
+
+
 def test_from_predictions_skips_model_sections():
-    class NeedsModel:
-        name = "performance"
-        requires_model = True
-
-        def compute(self, ctx):
-            raise AssertionError("must not run")
-
-    result = Auditor.from_predictions([0, 1, 1, 0], [0, 1, 0, 0], sections=[NeedsModel()]).run()
+    result = Auditor.from_predictions([0, 1, 1, 0], [0, 1, 0, 0], sections=[_NeedsModel()]).run()
     assert result.skipped[0].reason.startswith("needs the fitted model")
+    assert result.skipped[0].section == "needs_model_test"
 
 
 def test_from_predictions_regression_and_multiclass():

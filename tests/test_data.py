@@ -72,7 +72,7 @@ def test_target_series_must_share_x_index():
 
 def test_sensitive_by_name_and_unknown_name():
     X = pd.DataFrame({"a": [1, 2], "sex": ["f", "m"]})
-    out = validate_sensitive_features(["sex"], X, 2, X.index)
+    out = validate_sensitive_features(["sex"], X, 2, X.index).frame
     assert list(out.columns) == ["sex"] and list(out["sex"]) == ["f", "m"]
     with pytest.raises(KeyError, match=r"names column\(s\) \['race'\] that are not in X"):
         validate_sensitive_features(["race"], X, 2, X.index)
@@ -80,7 +80,7 @@ def test_sensitive_by_name_and_unknown_name():
 
 def test_sensitive_values_list_is_not_mistaken_for_names():
     X = pd.DataFrame({"a": [1, 2, 3]})
-    out = validate_sensitive_features(["f", "m", "f"], X, 3, X.index)
+    out = validate_sensitive_features(["f", "m", "f"], X, 3, X.index).frame
     assert list(out.iloc[:, 0]) == ["f", "m", "f"]
 
 
@@ -88,14 +88,14 @@ def test_sensitive_nan_raises_or_groups():
     X = pd.DataFrame({"a": [1, 2, 3], "sex": ["f", None, "m"]})
     with pytest.raises(ValueError, match=r"missing values in the sensitive feature\(s\) \['sex'\]. Got \{'sex': 1\}"):
         validate_sensitive_features("sex", X, 3, X.index)
-    out = validate_sensitive_features("sex", X, 3, X.index, sensitive_nan="group")
+    out = validate_sensitive_features("sex", X, 3, X.index, sensitive_nan="group").frame
     assert list(out["sex"]) == ["f", MISSING_GROUP, "m"]
     assert X["sex"].isna().sum() == 1  # caller's frame untouched
 
 
 def test_sensitive_nan_group_on_categorical():
     X = pd.DataFrame({"sex": pd.Categorical(["f", None, "m"])})
-    out = validate_sensitive_features("sex", X, 3, X.index, sensitive_nan="group")
+    out = validate_sensitive_features("sex", X, 3, X.index, sensitive_nan="group").frame
     assert list(out["sex"].astype(str)) == ["f", MISSING_GROUP, "m"]
 
 

@@ -22,19 +22,11 @@ from collections.abc import Sequence
 
 from auditor._version import __version__
 from auditor.cli import _demo, _diff, _render, _run
+from auditor.cli._errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 
 __all__ = ["main", "build_parser", "UsageError", "EXIT_OK", "EXIT_FAIL", "EXIT_USAGE", "EXIT_INTERNAL"]
 
-EXIT_OK = 0
-EXIT_FAIL = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
-
 _COMMANDS = (_run, _render, _diff, _demo)
-
-
-class UsageError(Exception):
-    """A mistake in the command line or its inputs: reported without a traceback."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("auditor: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception:  # noqa: BLE001 - never let a crash look like a policy FAIL (exit 1)
         traceback.print_exc()
         print(f"auditor {args.command}: internal error (exit {EXIT_INTERNAL}); please report it with the traceback above.",

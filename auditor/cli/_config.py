@@ -12,6 +12,7 @@ tables or keys are errors (a misspelt threshold must not silently not apply)::
     [audit]
     random_state = 0                  # --random-state
     n_bootstrap = 1000                # --n-bootstrap
+    confidence_level = 0.95           # of every interval, and so of the verdicts
     sections = ["performance"]        # --sections; default every section
     task = "auto"
     pos_label = 1                     # --pos-label; the favourable class
@@ -21,17 +22,20 @@ tables or keys are errors (a misspelt threshold must not silently not apply)::
     model_name = "Income model"       # --model-name
     data_name = "Adult, test split"   # --data-name
 
-    [sections.performance]            # options of one section (its dataclass fields)
-    n_calibration_bins = 10
+    [sections.performance]            # options of one section (its dataclass fields):
+    n_calibration_bins = 10           # everything that changes a computed number
+    [sections.fairness]
+    min_group_size = 30
+    reference_groups = { sex = "Male" }
 
     [report]
     template_dir = "branding"         # --template-dir; relative to this file
     page_size = "A4"                  # --page-size; or "Letter"
 
-    [policy]                          # see auditor.Policy
-    confidence_level = 0.95
-    [policy.performance]
+    [policy.performance]              # thresholds only: see auditor.Policy
     min_roc_auc = 0.75
+    [policy.fairness]
+    min_selection_rate_ratio = 0.8
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ _DATA = {
 _AUDIT = {
     "random_state": ((int,), "a non-negative integer"),
     "n_bootstrap": ((int,), "a non-negative integer"),
+    "confidence_level": ((float,), "a number strictly between 0.5 and 1"),
     "sections": ((list,), "a list of section names"),
     "task": ((str,), "'auto', 'binary', 'multiclass' or 'regression'"),
     "pos_label": ((str, int, float, bool), "a class label"),
@@ -149,9 +154,10 @@ def config_from_dict(data: dict[str, Any], *, source: str = "configuration") -> 
 
 
 def build_sections(names: list[str] | None, options: dict[str, dict[str, Any]], source: str) -> list | None:
-    """Section objects for ``names`` (default: every section) with their options."""
-    from auditor.sections import SECTIONS
+    """Section objects for ``names`` (default: every built-in section) with their options."""
+    from auditor.sections import BUILTIN_SECTIONS
 
+    SECTIONS = {cls.name: cls for cls in BUILTIN_SECTIONS}
     unknown = sorted(set(options) - set(SECTIONS))
     if unknown:
         raise ConfigError(f"Unknown section(s) {unknown} in [sections] of {source}. Expected some of {list(SECTIONS)}.")

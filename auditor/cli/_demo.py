@@ -29,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from auditor.auditor import Auditor
-    from auditor.cli import EXIT_OK, UsageError
+    from auditor.cli._errors import EXIT_OK, UsageError
     from auditor.demo import make_demo
     from auditor.render import render_text
 

@@ -33,9 +33,9 @@ def run(args: argparse.Namespace) -> int:
     import jinja2
 
     from auditor._io import atomic_write
-    from auditor.cli import EXIT_FAIL, EXIT_OK, UsageError
+    from auditor.cli._errors import EXIT_FAIL, EXIT_OK, UsageError
     from auditor.cli._inputs import check_outputs
-    from auditor.cli._render import read_result
+    from auditor.cli._outputs import read_result
     from auditor.diff import diff_results
     from auditor.render.diff import render_diff_html, render_diff_text
     from auditor.render.pdf import PdfRenderError, html_to_pdf

@@ -31,7 +31,7 @@ MODEL_SUFFIXES = SKOPS_SUFFIXES + PICKLE_SUFFIXES
 
 
 def _usage(message: str) -> Exception:
-    from auditor.cli import UsageError
+    from auditor.cli._errors import UsageError
 
     return UsageError(message)
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-__all__ = ["add_parser", "run", "read_result"]
+from auditor.cli._errors import EXIT_OK
+from auditor.cli._outputs import add_render_options, check_template_dir, read_result, write_outputs
+
+__all__ = ["add_parser", "run"]
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    from auditor.cli._run import add_render_options
-
     p = sub.add_parser(
         "render",
         help="re-render an archived audit JSON as HTML or PDF",
@@ -26,26 +27,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def read_result(path: Path, flag: str = "AUDIT_JSON"):
-    """Load an archived result, or a usage error naming the file."""
-    import json
-
-    from auditor.cli import UsageError
-    from auditor.results import AuditResult
-
-    if not path.is_file():
-        raise UsageError(f"Expected the {flag} file {str(path)!r} to exist. It does not.")
-    try:
-        return AuditResult.from_json(path)
-    except (ValueError, TypeError, KeyError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise UsageError(f"{str(path)!r} is not a readable audit JSON: {exc}") from None
-
-
 def run(args: argparse.Namespace) -> int:
-    from auditor.cli import EXIT_OK
     from auditor.cli._inputs import check_outputs
     from auditor.cli._progress import Say
-    from auditor.cli._run import check_template_dir, write_outputs
 
     say = Say(args.quiet)
     suffixes = (".html", ".htm", ".pdf", ".json")

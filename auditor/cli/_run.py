@@ -13,6 +13,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+from auditor.cli._errors import UsageError, exit_code
 from auditor.cli._inputs import (
     DATA_SUFFIXES,
     check_columns,
@@ -21,8 +22,9 @@ from auditor.cli._inputs import (
     load_table,
     match_label,
 )
+from auditor.cli._outputs import add_render_options, check_template_dir, write_outputs
 
-__all__ = ["add_parser", "run", "exit_code", "add_render_options", "write_outputs", "check_template_dir"]
+__all__ = ["add_parser", "run"]
 
 _TRUST_HELP = (
     "load a joblib/pickle --model file. Loading a pickle RUNS CODE stored in the file: anyone who could "
@@ -42,29 +44,27 @@ example audit.toml:
   drop = ["row_id"]               # columns neither the model nor the audit uses
   [audit]
   n_bootstrap = 1000
+  confidence_level = 0.95         # of every interval and so of every verdict
   random_state = 0
   pos_label = 1                   # the favourable class
   sections = ["performance"]      # default: every analysis
-  [sections.performance]          # options of one analysis
-  n_calibration_bins = 10
+  [sections.performance]          # options of one analysis: whatever
+  n_calibration_bins = 10         # changes a computed number
+  [sections.fairness]
+  min_group_size = 30             # rows a group needs to enter a verdict
+  reference_groups = { sex = "Male" }  # default: the largest group
   [report]
   template_dir = "branding"       # relative to this file
   page_size = "A4"
-  [policy.performance]
+  [policy.performance]            # thresholds only
   min_roc_auc = 0.75              # false turns a check off
+  [policy.fairness]
+  min_selection_rate_ratio = 0.8  # four-fifths rule
+  max_equalized_odds_difference = 0.1
 
 exit codes: 0 pass (WARN included), 1 policy FAIL (or INCONCLUSIVE with
 --fail-on-inconclusive), 2 usage or input error, 3 internal error.
 """
-
-
-def add_render_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by every command that writes a report."""
-    p.add_argument("--template-dir", type=Path, metavar="DIR",
-                   help="folder of report templates searched before the bundled ones (restyle, logo, extra blocks)")
-    p.add_argument("--page-size", choices=("A4", "Letter"), default=None, help="PDF page size (default: A4)")
-    p.add_argument("--force", action="store_true", help="replace output files that already exist")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress and no summary; errors still go to stderr")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -110,65 +110,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=run)
 
 
-def exit_code(verdict, *, fail_on_inconclusive: bool = False) -> int:
-    """0 for PASS and WARN, 1 for FAIL (and INCONCLUSIVE when asked)."""
-    from auditor.cli import EXIT_FAIL, EXIT_OK
-    from auditor.results import Status
-
-    if verdict is Status.FAIL or (fail_on_inconclusive and verdict is Status.INCONCLUSIVE):
-        return EXIT_FAIL
-    return EXIT_OK
-
-
-def check_template_dir(template_dir: Path | None, needed: bool) -> None:
-    """A custom template folder exists and its report template compiles."""
-    from auditor.cli import UsageError
-
-    if template_dir is None:
-        return
-    if not template_dir.is_dir():
-        raise UsageError(f"Expected --template-dir {str(template_dir)!r} to be a folder. It is not.")
-    if not needed:
-        return
-    import jinja2
-
-    from auditor.render._env import environment
-
-    try:
-        environment(template_dir).get_template("report.html.j2")
-    except jinja2.TemplateError as exc:
-        where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        raise UsageError(f"The templates in {str(template_dir)!r} do not compile{where}: {exc}") from None
-
-
-def write_outputs(result, *, html: Path | None, pdf: Path | None, json: Path | None,
-                  template_dir: Path | None, page_size: str, force: bool, say) -> list[Path]:
-    """Write the requested files atomically: evidence first, then the reports."""
-    import jinja2
-
-    from auditor._io import OutputExistsError
-    from auditor.cli import UsageError
-    from auditor.render import PdfRenderError
-
-    written = []
-    for path in (json, html, pdf):
-        if path is None:
-            continue
-        if path.suffix.lower() == ".pdf":
-            say(f"Rendering the PDF {path} ...")
-        try:
-            written.append(result.save(path, template_dir=template_dir, page_size=page_size, overwrite=force))
-        except (PdfRenderError, jinja2.TemplateError, OutputExistsError) as exc:
-            raise UsageError(f"Could not write {str(path)!r}: {exc}") from None
-    return written
-
-
 def _option(args_value: Any, cfg: dict, key: str, default: Any = None) -> Any:
     return args_value if args_value is not None else cfg.get(key, default)
 
 
 def run(args: argparse.Namespace) -> int:
-    from auditor.cli import UsageError
     from auditor.cli._config import ConfigError, build_sections, read_config
     from auditor.cli._progress import Say, StageProgress
 
@@ -240,6 +186,7 @@ def run(args: argparse.Namespace) -> int:
             sections=sections if sections is not None else _option(args.sections, audit_cfg, "sections"),
             policy=cfg.policy if cfg else None,
             n_bootstrap=_option(args.n_bootstrap, audit_cfg, "n_bootstrap", 1000),
+            confidence_level=audit_cfg.get("confidence_level", 0.95),
             sensitive_nan=audit_cfg.get("sensitive_nan", "raise"),
             model_name=_option(args.model_name, audit_cfg, "model_name"),
             data_name=_option(args.data_name, audit_cfg, "data_name") or args.data.name,
@@ -251,7 +198,9 @@ def run(args: argparse.Namespace) -> int:
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         raise UsageError(f"Cannot audit these inputs: {message}") from None
 
-    stages = ["predict"] + [s.name for s in auditor.sections]
+    from auditor.sections import run_order
+
+    stages = ["predict"] + [s.name for s in run_order(auditor.sections)]
     with StageProgress(stages, quiet=args.quiet) as progress:
         result = auditor.run(progress=progress)
 

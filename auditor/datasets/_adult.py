@@ -8,7 +8,7 @@ from typing import Literal
 
 import pandas as pd
 
-from ._base import Dataset, _independent_copies, _read_bundled, _sorted_category
+from ._base import Dataset, independent_copies, read_bundled, sorted_category
 
 __all__ = ["load_adult"]
 
@@ -86,7 +86,7 @@ def _read_raw(filename: str, *, skip_comment_line: bool) -> pd.DataFrame:
     numeric = {c: "int64" for c in (*_NUMERIC, "fnlwgt")}
     text = {c: "str" for c in _RAW_COLUMNS if c not in numeric}
     return pd.read_csv(
-        io.BytesIO(_read_bundled(filename)),
+        io.BytesIO(read_bundled(filename)),
         header=None,
         names=list(_RAW_COLUMNS),
         dtype={**numeric, **text},
@@ -120,7 +120,7 @@ def _parse() -> tuple[pd.DataFrame, pd.Series]:
     raw = pd.concat([train, test], ignore_index=True)
     X = raw.loc[:, list(_FEATURES)]
     for column in _CATEGORICAL:
-        X[column] = _sorted_category(X[column])
+        X[column] = sorted_category(X[column])
     return X, _labels(raw["income"])
 
 
@@ -176,7 +176,7 @@ def load_adult(*, split: Literal["train", "test", "all"] = "all") -> Dataset:
         rows = slice(_N_TRAIN, None)
     else:
         raise ValueError(f"split must be 'train', 'test' or 'all', got {split!r}")
-    X, y = _independent_copies(X.iloc[rows], y.iloc[rows])
+    X, y = independent_copies(X.iloc[rows], y.iloc[rows])
     return Dataset(
         name=_NAME,
         X=X.reset_index(drop=True),

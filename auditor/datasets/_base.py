@@ -132,7 +132,7 @@ def _expected_sha256() -> dict[str, str]:
     return sums
 
 
-def _read_bundled(filename: str) -> bytes:
+def read_bundled(filename: str) -> bytes:
     """Return the original bytes of a bundled data file, checked against SHA256SUMS.
 
     `filename` is the name of the original file (``"adult.data"``); it is
@@ -153,12 +153,12 @@ def _read_bundled(filename: str) -> bytes:
     return data
 
 
-def _independent_copies(X: pd.DataFrame, y: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+def independent_copies(X: pd.DataFrame, y: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
     # The parsed frames are cached; callers get deep copies so that whatever they
     # do to their data cannot leak into the next caller's.
     return X.copy(deep=True), y.copy(deep=True)
 
 
-def _sorted_category(values: pd.Series) -> pd.Series:
+def sorted_category(values: pd.Series) -> pd.Series:
     categories = sorted(values.dropna().unique())
     return values.astype(pd.CategoricalDtype(categories=categories, ordered=False))

@@ -8,7 +8,7 @@ import json
 
 import pandas as pd
 
-from ._base import Dataset, _independent_copies, _read_bundled, _sorted_category
+from ._base import Dataset, independent_copies, read_bundled, sorted_category
 
 __all__ = ["load_german_credit"]
 
@@ -111,7 +111,7 @@ xz-compressed, in auditor/datasets/data/ (see LICENSE-DATA.txt there).
 
 
 def _code_tables() -> dict[str, dict[str, str]]:
-    codes = json.loads(_read_bundled(_CODES_FILE).decode("utf-8"))
+    codes = json.loads(read_bundled(_CODES_FILE).decode("utf-8"))
     codes.pop("credit", None)  # the target is mapped to 0/1, not to words
     if set(codes) != set(_CODED):
         raise RuntimeError(f"{_CODES_FILE} covers {sorted(codes)}, expected {sorted(_CODED)}")
@@ -145,7 +145,7 @@ def _split_status_sex(meanings: pd.Series) -> tuple[pd.Series, pd.Series]:
 @functools.lru_cache(maxsize=1)
 def _parse() -> tuple[pd.DataFrame, pd.Series]:
     raw = pd.read_csv(
-        io.BytesIO(_read_bundled(_DATA_FILE)),
+        io.BytesIO(read_bundled(_DATA_FILE)),
         sep=" ",
         header=None,
         names=list(_RAW_COLUMNS),
@@ -166,7 +166,7 @@ def _parse() -> tuple[pd.DataFrame, pd.Series]:
             columns[column] = _decode(raw[column], tables[column])
     X = pd.DataFrame(columns, columns=list(_FEATURES))
     for column in _CATEGORICAL:
-        X[column] = _sorted_category(X[column])
+        X[column] = sorted_category(X[column])
 
     unknown = sorted(set(raw["credit"].unique()) - set(_LABELS))
     if unknown:
@@ -209,7 +209,7 @@ def load_german_credit() -> Dataset:
     >>> data.y.value_counts().sort_index().tolist()
     [300, 700]
     """
-    X, y = _independent_copies(*_parse())
+    X, y = independent_copies(*_parse())
     return Dataset(
         name=_NAME,
         X=X,

@@ -3,25 +3,38 @@ folding to raw columns, LIME on raw columns, permutation and native importance,
 and the agreement between them. Sections call these; nothing here draws or
 formats. :mod:`auditor.explain.tables` turns results into tidy DataFrames."""
 
+from auditor.explain._agreement import global_agreement, row_agreement
 from auditor.explain._codec import RawCodec
 from auditor.explain._fold import Folding, folding_from_lineage
+from auditor.explain._importance import native_importance, permutation_importance_raw
+from auditor.explain._lime import explain_rows, make_lime
 from auditor.explain._parallel import resolve_n_jobs
-from auditor.explain._rows import SelectedRow, automatic_rows, named_rows
-from auditor.explain._shap import SHAP_RUN, ShapOptions, ShapRun, compute_shap
+from auditor.explain._rows import SelectedRow, automatic_rows, named_rows, row_label
+from auditor.explain._shap import ShapOptions, ShapRun, compute_shap
+from auditor.explain._values import is_numeric, raw_column, raw_value
 from auditor.explain.tables import importance_table, lime_table, shap_table
 
 __all__ = [
     "RawCodec",
     "Folding",
     "folding_from_lineage",
+    "global_agreement",
+    "row_agreement",
+    "native_importance",
+    "permutation_importance_raw",
+    "explain_rows",
+    "make_lime",
     "resolve_n_jobs",
     "SelectedRow",
     "automatic_rows",
     "named_rows",
-    "SHAP_RUN",
+    "row_label",
     "ShapOptions",
     "ShapRun",
     "compute_shap",
+    "is_numeric",
+    "raw_column",
+    "raw_value",
     "importance_table",
     "shap_table",
     "lime_table",

@@ -54,10 +54,9 @@ from auditor.explain._sampling import (
     stratified_sample,
 )
 
-__all__ = ["ShapOptions", "ShapRun", "compute_shap", "SHAP_RUN"]
+__all__ = ["ShapOptions", "ShapRun", "compute_shap"]
 
 #: Memo key of the :class:`ShapRun` (values plus what is needed to explain more rows).
-SHAP_RUN = "explain.shap_run"
 
 #: Rows per chunk of TreeSHAP / dense conversion. Small enough that a sparse
 #: design matrix is densified a chunk at a time, large enough that per-chunk

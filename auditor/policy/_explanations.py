@@ -10,21 +10,25 @@ from __future__ import annotations
 from auditor.policy._judge import fmt_value
 from auditor.results import AgreementResult, Finding, Policy, ShapResult, Status
 
-__all__ = ["explanation_findings"]
+__all__ = ["shap_findings", "agreement_findings"]
 
 
-def explanation_findings(shap: ShapResult | None, agreement: AgreementResult | None, policy: Policy) -> list[Finding]:
+def shap_findings(shap: ShapResult, policy: Policy) -> list[Finding]:
+    """Do the SHAP values add up to the model's output?"""
+    limit = policy.explanations.max_additivity_deviation
+    return [] if limit is None else [_additivity(shap, limit)]
+
+
+def agreement_findings(agreement: AgreementResult, policy: Policy) -> list[Finding]:
+    """Do the global rankings, and LIME and SHAP row by row, tell the same story?"""
     p = policy.explanations
     out: list[Finding] = []
-    if shap is not None and p.max_additivity_deviation is not None:
-        out.append(_additivity(shap, p.max_additivity_deviation))
-    if agreement is not None:
-        if p.min_global_rank_correlation is not None and agreement.pairs:
-            out.append(_global(agreement, p.min_global_rank_correlation))
-        if p.min_row_rank_correlation is not None and agreement.median_row_rank_correlation is not None:
-            out.append(_local(agreement, "rank", agreement.median_row_rank_correlation, p.min_row_rank_correlation))
-        if p.min_row_sign_agreement is not None and agreement.median_row_sign_agreement is not None:
-            out.append(_local(agreement, "sign", agreement.median_row_sign_agreement, p.min_row_sign_agreement))
+    if p.min_global_rank_correlation is not None and agreement.pairs:
+        out.append(_global(agreement, p.min_global_rank_correlation))
+    if p.min_row_rank_correlation is not None and agreement.median_row_rank_correlation is not None:
+        out.append(_local(agreement, "rank", agreement.median_row_rank_correlation, p.min_row_rank_correlation))
+    if p.min_row_sign_agreement is not None and agreement.median_row_sign_agreement is not None:
+        out.append(_local(agreement, "sign", agreement.median_row_sign_agreement, p.min_row_sign_agreement))
     return out
 
 

@@ -6,7 +6,7 @@ from os import PathLike
 from pathlib import Path
 
 from auditor._io import OutputExistsError, atomic_write
-from auditor.render._env import default_template_dir
+from auditor.render._env import default_template_dir, environment
 from auditor.render.html import render_html, render_notebook_html
 from auditor.render.pdf import PAGE_SIZES, PdfRenderError, PdfRenderWarning, render_pdf, write_pdf
 from auditor.render.text import render_text
@@ -22,6 +22,7 @@ __all__ = [
     "build_view",
     "save_result",
     "default_template_dir",
+    "environment",
     "OutputExistsError",
     "PdfRenderError",
     "PdfRenderWarning",

@@ -4,26 +4,22 @@ Everything the templates show is computed here, as strings, lists and dicts:
 templates call no methods and format nothing, and a misspelt field fails under
 ``StrictUndefined`` instead of rendering blank.
 
-The document is generic over sections: each registered section view (see
-:mod:`auditor.render.views`) becomes a numbered chapter with a table-of-contents
-entry; its optional ``key_numbers`` go to the executive summary and its optional
-``methods`` rows to the appendix.
+The document is generic over sections: every section in the result becomes a
+numbered chapter with a table-of-contents entry, built by the view its class
+declares (see :mod:`auditor.render.views`), or by the generic view when it
+declares none; its optional ``key_numbers`` go to the executive summary and its
+optional ``methods`` rows to the appendix.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import matplotlib
-
 from auditor.render._format import fmt_datetime, fmt_num, fmt_range, status_css
-from auditor.render.views import SECTION_TITLES, SECTION_VIEWS
-from auditor.results import AuditResult, Status, to_jsonable
+from auditor.render.views import GENERIC_TEMPLATE, GENERIC_VIEW
+from auditor.results import AuditResult, Status, UnreadSection, resolve, section_spec, to_jsonable
 
-__all__ = ["build_view", "VERDICT_SENTENCES", "ViewError", "REQUIRED_VIEW_KEYS"]
-
-# Rendering happens in scripts, servers and CI without a display.
-matplotlib.use("Agg", force=False)
+__all__ = ["build_view", "VERDICT_SENTENCES", "ViewError", "RESERVED_IDS", "section_title"]
 
 VERDICT_SENTENCES = {
     Status.PASS: "The model meets every check of the policy.",
@@ -33,8 +29,8 @@ VERDICT_SENTENCES = {
 }
 NO_CHECK_SENTENCE = "No policy check applied to this audit."
 
-#: Keys every section view must carry.
-REQUIRED_VIEW_KEYS = ("id", "title", "template")
+#: Chapter anchors the document itself uses.
+RESERVED_IDS = ("summary", "contents", "issues", "appendix")
 
 _TASKS = {"binary": "Binary classification", "multiclass": "Multiclass classification", "regression": "Regression"}
 _MAX_INPUTS_SHOWN = 40
@@ -99,28 +95,46 @@ def build_view(result: AuditResult, *, figures: bool = True) -> dict:
 
 # -- sections -------------------------------------------------------------------------
 
+def section_title(result: AuditResult, name: str) -> str:
+    """How the document names section ``name``: its class's title, else the title
+    the archive recorded, else the name."""
+    spec = section_spec(name)
+    if spec is not None:
+        return spec.title
+    for s in result.config.sections:
+        if s.name == name:
+            return s.title
+    return name
+
+
 def _section_views(result: AuditResult, figures: bool) -> list[tuple[str, dict]]:
-    """(section name, view) for every section with something to show, numbered in order."""
+    """(section name, view) for every computed section, numbered in report order."""
     out: list[tuple[str, dict]] = []
-    seen: set[str] = set()
-    for name, build in SECTION_VIEWS:
-        view = build(result, figures=figures)
+    for name, section in result.sections.items():
+        spec = None if isinstance(section, UnreadSection) else section_spec(name)
+        build = resolve(GENERIC_VIEW) if spec is None or spec.view is None else spec.view_function()
+        template = GENERIC_TEMPLATE if spec is None or spec.view is None else (spec.template or GENERIC_TEMPLATE)
+        view = build(section, result, figures=figures)
         if view is None:
             continue
-        _check_view(name, view, seen)
-        seen.add(view["id"])
-        out.append((name, {**view, "number": str(len(out) + 1)}))
+        _check_view(name, view)
+        title = section_title(result, name)
+        out.append((name, {
+            **view,
+            "id": name,
+            "title": title,
+            "topic": spec.topic if spec is not None else title.lower(),
+            "template": template,
+            "number": str(len(out) + 1),
+        }))
     return out
 
 
-def _check_view(name: str, view: Any, seen: set[str]) -> None:
+def _check_view(name: str, view: Any) -> None:
     if not isinstance(view, dict):
-        raise ViewError(f"Expected the {name!r} section view to return a dict or None. Got {type(view).__name__}.")
-    missing = [k for k in REQUIRED_VIEW_KEYS if not view.get(k)]
-    if missing:
-        raise ViewError(f"Expected the {name!r} section view to have {list(REQUIRED_VIEW_KEYS)}. Missing {missing}.")
-    if view["id"] in seen or view["id"] in ("summary", "contents", "issues", "appendix"):
-        raise ViewError(f"Expected a unique id for the {name!r} section view. Got {view['id']!r} twice or reserved.")
+        raise ViewError(f"Expected the {name!r} section view to return a dict. Got {type(view).__name__}.")
+    if name in RESERVED_IDS:
+        raise ViewError(f"Expected a section name other than {list(RESERVED_IDS)} (the document uses them). Got {name!r}.")
     for fig in view.get("figures", ()):
         empty = [k for k in ("alt", "caption", "title") if not fig.get(k)]
         if empty:
@@ -229,9 +243,9 @@ def _facts(result: AuditResult, *, full: bool) -> list[dict]:
 
 def _issues(result: AuditResult) -> dict:
     return {
-        "failures": [{"section": SECTION_TITLES.get(f.section, f.section), "error": f"{f.error_type}: {f.message}"}
+        "failures": [{"section": section_title(result, f.section), "error": f"{f.error_type}: {f.message}"}
                      for f in result.failures],
-        "skipped": [{"section": SECTION_TITLES.get(k.section, k.section), "reason": k.reason} for k in result.skipped],
+        "skipped": [{"section": section_title(result, k.section), "reason": k.reason} for k in result.skipped],
         "warnings": [{"source": w.source, "message": w.message} for w in result.warnings],
     }
 
@@ -241,9 +255,9 @@ def _issues(result: AuditResult) -> dict:
 def _methods(result: AuditResult, sections: list[dict]) -> list[dict]:
     """General method rows, then each section's own ``methods`` rows."""
     c = result.config
-    level = f"{round(100 * result.policy.confidence_level)}%"
+    level = f"{round(100 * c.confidence_level)}%"
     general = [
-        {"label": "Analyses requested", "value": ", ".join(c.sections) or "none"},
+        {"label": "Analyses requested", "value": ", ".join(s.title for s in c.sections) or "none"},
         {
             "label": "Confidence intervals",
             "value": f"{level} percentile bootstrap over the audited rows, {c.n_bootstrap:,} resamples"
@@ -260,8 +274,27 @@ def _methods(result: AuditResult, sections: list[dict]) -> list[dict]:
         {"label": "Failing analyses", "value": "recorded and reported" if c.errors == "record" else "stop the audit"},
     ]
     groups = [{"title": "General", "rows": general}]
-    groups += [{"title": v["title"], "rows": list(v["methods"])} for v in sections if v.get("methods")]
+    options = {s.name: s.options for s in c.sections}
+    for v in sections:
+        rows = list(v.get("methods", ()))
+        if options.get(v["id"]):
+            # the settings behind the chapter's numbers, as the JSON records them
+            rows.append({"label": "Options", "value": ", ".join(f"{k}={_option(x)}" for k, x in options[v["id"]].items())})
+        if rows:
+            groups.append({"title": v["title"], "rows": rows})
     return groups
+
+
+def _option(value: Any) -> str:
+    if value is None:
+        return "None"
+    if isinstance(value, str):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_option(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_option(v)}" for k, v in value.items()) + "}"
+    return str(value)
 
 
 def _policy_rows(result: AuditResult) -> list[dict]:

@@ -1,7 +1,9 @@
-"""Frozen, JSON-serialisable records of what an audit found.
+"""Frozen, JSON-serialisable records of what an audit found, and the section
+registry every layer reads.
 
-This package imports nothing else from :mod:`auditor` (apart from the late imports
-of renderers inside :meth:`AuditResult.save`), so results load anywhere.
+This package imports nothing else from :mod:`auditor`, so results load anywhere;
+:meth:`AuditResult.save` reaches the renderer through the hook the package
+registers (:func:`set_renderer`).
 """
 
 from auditor.results._base import (
@@ -16,8 +18,20 @@ from auditor.results._base import (
     Status,
     worst_status,
 )
-from auditor.results._serde import SerialisationError, from_jsonable, to_jsonable
-from auditor.results.audit import SCHEMA_VERSION, AuditConfig, AuditResult
+from auditor.results._section import (
+    SectionRegistryError,
+    SectionResult,
+    SectionSpec,
+    UnreadSection,
+    register_section,
+    resolve,
+    result_type_name,
+    section_spec,
+    section_specs,
+    set_renderer,
+)
+from auditor.results._serde import SerialisationError, freeze, from_jsonable, loads_strict, to_jsonable
+from auditor.results.audit import SCHEMA_VERSION, AuditConfig, AuditResult, SectionConfig, section_config
 from auditor.results.explanations import (
     AgreementResult,
     FeatureComparison,
@@ -60,6 +74,20 @@ from auditor.results.performance import (
 from auditor.results.policy import ExplanationPolicy, FairnessPolicy, PerformancePolicy, Policy, PolicyError
 
 __all__ = [
+    "SectionConfig",
+    "SectionRegistryError",
+    "SectionResult",
+    "SectionSpec",
+    "UnreadSection",
+    "freeze",
+    "loads_strict",
+    "register_section",
+    "resolve",
+    "result_type_name",
+    "section_config",
+    "section_spec",
+    "section_specs",
+    "set_renderer",
     "AgreementResult",
     "FeatureComparison",
     "FeatureImportance",

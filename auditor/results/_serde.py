@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 import math
 import types
 import typing
 from functools import cache
 from typing import Any, Literal, Union, get_args, get_origin
 
-__all__ = ["to_jsonable", "from_jsonable", "SerialisationError"]
+__all__ = ["to_jsonable", "from_jsonable", "freeze", "loads_strict", "SerialisationError"]
 
 
 class SerialisationError(ValueError):
@@ -78,7 +79,7 @@ def from_jsonable(tp: Any, data: Any, *, path: str = "$") -> Any:
     """Rebuild a value of type ``tp`` from JSON-native ``data``."""
     origin = get_origin(tp)
     if tp is Any:
-        return _freeze(data)
+        return freeze(data)
     if origin in (Union, types.UnionType):
         args = get_args(tp)
         if data is None:
@@ -149,9 +150,45 @@ def from_jsonable(tp: Any, data: Any, *, path: str = "$") -> Any:
     raise SerialisationError(f"Unsupported type {tp!r} at {path}.")
 
 
-def _freeze(data: Any) -> Any:
+def freeze(data: Any) -> Any:
+    """JSON-native data with lists turned into tuples (the form results hold)."""
     if isinstance(data, list):
-        return tuple(_freeze(v) for v in data)
+        return tuple(freeze(v) for v in data)
     if isinstance(data, dict):
-        return {k: _freeze(v) for k, v in data.items()}
+        return {k: freeze(v) for k, v in data.items()}
     return data
+
+
+def loads_strict(text: str | bytes) -> Any:
+    """Parse JSON, refusing the ``NaN``, ``Infinity`` and ``-Infinity`` literals.
+
+    Python's reader accepts them by default, but no result holds them (an undefined
+    value is ``null`` with a reason): one in an archive means it was edited or
+    written by something else, and must not be read as a number.
+    """
+
+    def refuse(literal: str) -> Any:
+        raise SerialisationError(
+            f"Expected finite numbers in the audit JSON. Got the literal {literal}{_where(text, literal)} instead; "
+            "undefined values are null with a reason."
+        )
+
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except json.JSONDecodeError as exc:
+        raise SerialisationError(f"Expected valid JSON. Got an error at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
+
+
+def _where(text: str | bytes, literal: str) -> str:
+    """Where the first bare ``literal`` (outside strings) is, as " at line L, column C"."""
+    import re
+
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    # a bare literal follows a separator; inside a string it would follow a quote or a letter
+    match = re.search(r"(?<=[:\[,\s])" + re.escape(literal) + r"(?=[\s,\]}])", text)
+    if match is None:
+        return ""
+    line = text.count("\n", 0, match.start()) + 1
+    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+    return f" at line {line}, column {column}"

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from auditor.results._base import Estimate
+from auditor.results._section import SectionResult
 
 __all__ = [
     "FeatureImportance",
@@ -91,7 +92,7 @@ class NativeImportance:
 
 
 @dataclass(frozen=True)
-class ImportanceResult:
+class ImportanceResult(SectionResult):
     """Which raw columns the model relies on, by two independent routes.
 
     ``native`` is ``None`` when the model has no importance of its own
@@ -190,7 +191,7 @@ class ShapWaterfall:
 
 
 @dataclass(frozen=True)
-class ShapResult:
+class ShapResult(SectionResult):
     """SHAP explanations in raw-column terms.
 
     Parameters
@@ -300,7 +301,7 @@ class LimeRow:
 
 
 @dataclass(frozen=True)
-class LimeResult:
+class LimeResult(SectionResult):
     """LIME explanations of named and automatically chosen rows, on raw columns."""
 
     mode: str
@@ -365,7 +366,7 @@ class FeatureRanks:
 
 
 @dataclass(frozen=True)
-class AgreementResult:
+class AgreementResult(SectionResult):
     """Agreement between explanation methods, locally (per LIME row) and globally.
 
     ``methods`` names the global rankings compared (permutation importance, mean

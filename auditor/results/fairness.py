@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from auditor.results._base import Estimate
+from auditor.results._section import SectionResult
 
 __all__ = [
     "GroupMetrics",
@@ -91,7 +92,7 @@ class GroupingResult:
     groups: tuple[GroupMetrics, ...]
     disparities: tuple[Disparity, ...]
     reference_group: str | None
-    reference_source: Literal["policy", "largest group"]
+    reference_source: Literal["given", "largest group"]
     is_intersection: bool = False
 
     def group(self, label: str) -> GroupMetrics:
@@ -167,7 +168,7 @@ class MitigationOutcome:
 
 
 @dataclass(frozen=True)
-class FairnessResult:
+class FairnessResult(SectionResult):
     """Group metrics, disparities with intervals, and why gaps may exist.
 
     Attributes

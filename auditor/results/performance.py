@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from auditor.results._base import Estimate, Metric
+from auditor.results._section import SectionResult
 
 __all__ = [
     "ConfusionMatrix",
@@ -69,7 +70,7 @@ class ResidualSummary:
 
 
 @dataclass(frozen=True)
-class PerformanceResult:
+class PerformanceResult(SectionResult):
     """Performance metrics with bootstrap confidence intervals.
 
     Parameters

@@ -67,19 +67,9 @@ class FairnessPolicy:
         Gap in precision.
     max_error_ratio : float or None, default=None
         Regression: the worst group's mean absolute error over the best group's.
-    min_group_size : int, default=30
-        Rows a group needs in the denominator of a rate (positives for the true
-        positive rate, negatives for the false positive rate, predicted positives
-        for precision, all its rows for the selection rate) to enter a verdict.
-        Smaller groups are still shown, with their intervals, and listed as
-        excluded; if one of them crosses a threshold the check is INCONCLUSIVE
-        rather than PASS.
     compare : {"between_groups", "reference"}, default="between_groups"
         Judge the gap between the extreme groups, or between each group and the
-        reference group.
-    reference_groups : dict of str to str, default={}
-        Reference group per sensitive feature (e.g. ``{"sex": "Male"}``); the
-        largest group otherwise.
+        reference group (the fairness section's ``reference_groups``).
     judge_intersections : bool, default=True
     proxy_warning_strength : float or None, default=0.25
         WARN when a feature carries at least this share of the information about a
@@ -92,15 +82,11 @@ class FairnessPolicy:
     max_equal_opportunity_difference: float | None = None
     max_predictive_parity_difference: float | None = None
     max_error_ratio: float | None = None
-    min_group_size: int = 30
     compare: Literal["between_groups", "reference"] = "between_groups"
-    reference_groups: dict[str, str] = field(default_factory=dict)
     judge_intersections: bool = True
     proxy_warning_strength: float | None = 0.25
 
     def __post_init__(self) -> None:
-        if isinstance(self.min_group_size, bool) or not isinstance(self.min_group_size, int) or self.min_group_size < 1:
-            raise PolicyError(f"Expected fairness.min_group_size to be a positive int. Got {self.min_group_size!r}.")
         if self.compare not in ("between_groups", "reference"):
             raise PolicyError(
                 f"Expected fairness.compare to be 'between_groups' or 'reference'. Got {self.compare!r}."
@@ -120,10 +106,6 @@ class ExplanationPolicy:
         Spearman correlation between any two global importance rankings
         (permutation importance, mean |SHAP|, native importance) over the features
         they share. Below 0.5 the methods broadly disagree on what matters.
-    max_rank_gap : int, default=3
-        A feature is listed as a disagreement when two methods rank it more than
-        this many places apart (among the features either method ranks in its top
-        ten). Used to list features, not to judge.
     min_row_rank_correlation : float or None, default=0.0
         Median, over the LIME-explained rows, of the Spearman correlation between
         |LIME weight| and |SHAP value| on the top features. Below 0 the two methods
@@ -139,7 +121,6 @@ class ExplanationPolicy:
     """
 
     min_global_rank_correlation: float | None = 0.5
-    max_rank_gap: int = 3
     min_row_rank_correlation: float | None = 0.0
     min_row_sign_agreement: float | None = 0.5
     max_additivity_deviation: float | None = 1e-5
@@ -147,50 +128,54 @@ class ExplanationPolicy:
 
 @dataclass(frozen=True)
 class Policy:
-    """Thresholds for every check of an audit.
+    """Thresholds for every check of an audit, and nothing else.
+
+    The policy judges; it never steers computation. Everything that changes a
+    computed number (the confidence level, the minimum group size, reference
+    groups, bins, ...) is an option of the audit or of a section, recorded in the
+    result's ``config``, so :func:`auditor.rejudge` with another policy can never
+    contradict the stored numbers.
 
     Parameters
     ----------
-    confidence_level : float, default=0.95
-        Level of every bootstrap confidence interval, and of the verdicts drawn from
-        them: a check is ``INCONCLUSIVE`` when the interval straddles its threshold.
     performance : PerformancePolicy
     fairness : FairnessPolicy
     explanations : ExplanationPolicy
+    custom : dict of str to dict, default={}
+        Thresholds of sections defined outside auditor, by section name; a
+        section's findings function reads ``policy.custom.get(name, {})``.
 
     Examples
     --------
     The TOML form mirrors the fields; ``false`` turns a check off::
 
-        confidence_level = 0.95
         [performance]
         min_roc_auc = 0.75
         min_r2 = false
         [fairness]
         min_selection_rate_ratio = 0.8
-        reference_groups = { sex = "Male" }
         [explanations]
         min_global_rank_correlation = 0.5
+        [custom.leakage]
+        max_correlation = 0.9
     """
 
-    confidence_level: float = 0.95
     performance: PerformancePolicy = field(default_factory=PerformancePolicy)
     fairness: FairnessPolicy = field(default_factory=FairnessPolicy)
     explanations: ExplanationPolicy = field(default_factory=ExplanationPolicy)
-
-    def __post_init__(self) -> None:
-        if not 0.5 < self.confidence_level < 1:
-            raise PolicyError(
-                "Expected confidence_level strictly between 0.5 and 1. "
-                f"Got {self.confidence_level!r} instead."
-            )
+    custom: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return to_jsonable(self)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, source: str = "policy") -> Policy:
-        """Build a policy from nested dicts, where ``False`` turns a check off."""
+        """Build a policy from nested dicts, where ``False`` turns a check off.
+
+        A key that changes computed numbers (``confidence_level``,
+        ``fairness.min_group_size``, ...) is refused with where it lives now.
+        """
+        _check_moved(data, source)
         _check_keys(cls, data, source)
         try:
             return from_jsonable(cls, _false_to_none(cls, data))
@@ -235,6 +220,30 @@ def _false_to_none(cls: type, data: Any) -> Any:
         else:
             out[key] = value
     return out
+
+
+#: Keys that schema 1.x policies held but that change computed numbers: where they
+#: live now (policy path -> (TOML table and key, Python spelling)).
+MOVED_KEYS = {
+    ("confidence_level",): ("[audit] confidence_level", "Auditor(confidence_level=...)"),
+    ("fairness", "min_group_size"): ("[sections.fairness] min_group_size", "FairnessSection(min_group_size=...)"),
+    ("fairness", "reference_groups"): ("[sections.fairness] reference_groups", "FairnessSection(reference_groups=...)"),
+    ("explanations", "max_rank_gap"): ("[sections.agreement] max_rank_gap", "AgreementSection(max_rank_gap=...)"),
+}
+
+
+def _check_moved(data: Any, source: str) -> None:
+    if not isinstance(data, dict):
+        return
+    for path, (toml, python) in MOVED_KEYS.items():
+        table: Any = data
+        for part in path[:-1]:
+            table = table.get(part) if isinstance(table, dict) else None
+        if isinstance(table, dict) and path[-1] in table:
+            raise PolicyError(
+                f"{'.'.join(path)} in {source} is no longer a policy key: it changes the computed numbers, and the "
+                f"policy only judges them. Set it as {toml} in the audit configuration, or {python} in Python."
+            )
 
 
 def _check_keys(cls: type, data: Any, source: str, prefix: str = "") -> None:

@@ -6,29 +6,23 @@ computes no explanation of its own except SHAP for LIME rows outside a SHAP samp
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
 
 import numpy as np
 
+from auditor.artifacts import SHAP_RUN
 from auditor.context import AuditContext, SkipSection
-from auditor.explain._agreement import global_agreement, row_agreement
-from auditor.explain._shap import SHAP_RUN
-from auditor.results import AgreementResult, RowAgreement
-from auditor.sections.importance import IMPORTANCE_RESULT
-from auditor.sections.lime import LIME_RESULT
-from auditor.sections.shap import SHAP_RESULT
+from auditor.explain import global_agreement, row_agreement
+from auditor.policy import agreement_findings
+from auditor.results import AgreementResult, RowAgreement, Status
+from auditor.sections._base import Section
 
 __all__ = ["AgreementSection", "METHOD_NAMES"]
 
 METHOD_NAMES = {"permutation": "Permutation importance", "shap": "Mean |SHAP|", "native": "Native importance"}
 
 
-def _get(ctx: AuditContext, key: str):
-    return ctx.memo(key, lambda: None) if ctx.has(key) else None
-
-
 @dataclass(frozen=True)
-class AgreementSection:
+class AgreementSection(Section):
     """Agreement between explanation methods.
 
     Parameters
@@ -39,17 +33,34 @@ class AgreementSection:
     shap_budget : float, default=30.0
         Seconds allowed for computing SHAP values of LIME rows that a sampled SHAP
         run did not cover; rows that do not fit are reported as unavailable.
+    max_rank_gap : int, default=3
+        A feature is listed as a disagreement when two methods rank it more than
+        this many places apart (among the features either method ranks in its top
+        ten). It lists features; no verdict rests on it.
     """
 
-    name: ClassVar[str] = "agreement"
-    requires_model: ClassVar[bool] = True
+    name = "agreement"
+    title = "Do the explanations agree?"
+    topic = "whether the explanation methods agree"
+    result_type = AgreementResult
+    requires_model = True
+    after = ("importance", "shap", "lime")
+    findings = agreement_findings
+    failure_status = Status.WARN
+    view = "auditor.render.views.agreement:build"
+    template = "sections/agreement.html.j2"
 
     top_k: int = 5
     shap_budget: float = 30.0
+    max_rank_gap: int = 3
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_rank_gap, bool) or not isinstance(self.max_rank_gap, int) or self.max_rank_gap < 0:
+            raise ValueError(f"Expected max_rank_gap to be a non-negative int. Got {self.max_rank_gap!r} instead.")
 
     def compute(self, ctx: AuditContext) -> AgreementResult:
-        lime, run, shap_result = _get(ctx, LIME_RESULT), _get(ctx, SHAP_RUN), _get(ctx, SHAP_RESULT)
-        importance = _get(ctx, IMPORTANCE_RESULT)
+        lime, run, shap_result = ctx.result("lime"), ctx.peek(SHAP_RUN), ctx.result("shap")
+        importance = ctx.result("importance")
         notes = []
         rows = self._rows(ctx, lime, run, notes)
         methods: dict[str, dict[str, float]] = {}
@@ -68,7 +79,7 @@ class AgreementSection:
             }
         if not rows and len(methods) < 2:
             raise SkipSection("needs LIME and SHAP, or two importance rankings; run the importance, shap and lime sections")
-        gap = ctx.policy.explanations.max_rank_gap
+        gap = self.max_rank_gap
         pairs, features = global_agreement(methods, gap) if len(methods) >= 2 else ((), ())
         if len(methods) < 2:
             notes.append("Fewer than two global rankings were computed, so they are not compared.")

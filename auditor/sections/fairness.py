@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -19,10 +18,10 @@ from auditor.fairness.groups import Grouping, apply_bins, build_groupings
 from auditor.fairness.mitigation import threshold_optimizer_outcomes
 from auditor.fairness.proxies import find_proxies
 from auditor.fairness.rates import GroupStats, binary_stats, multiclass_stats, regression_stats
+from auditor.policy import fairness_findings
 from auditor.results import (
     Estimate,
     ExcludedGroup,
-    FairnessPolicy,
     FairnessResult,
     GroupingResult,
     GroupMetrics,
@@ -30,12 +29,13 @@ from auditor.results import (
     ShapByGroup,
     ShapGroupDifference,
 )
+from auditor.sections._base import Section
 
 __all__ = ["FairnessSection"]
 
 
 @dataclass(frozen=True)
-class FairnessSection:
+class FairnessSection(Section):
     """Compare groups defined by the sensitive features.
 
     Parameters
@@ -56,10 +56,26 @@ class FairnessSection:
         tasks with scores (it reuses the cached scores: about a second on Adult).
     max_shap_features : int, default=10
         Features listed in the SHAP-by-group table.
+    min_group_size : int, default=30
+        Rows a group needs in the denominator of a rate (positives for the true
+        positive rate, negatives for the false positive rate, predicted positives
+        for precision, all its rows for the selection rate) to enter a
+        disparity. Smaller groups are still shown, with their intervals, and
+        listed as excluded; the policy makes a check they would cross
+        INCONCLUSIVE rather than PASS.
+    reference_groups : dict of str to str, default={}
+        Reference group per sensitive feature (e.g. ``{"sex": "Male"}``); the
+        largest group otherwise.
     """
 
-    name: ClassVar[str] = "fairness"
-    requires_model: ClassVar[bool] = False
+    name = "fairness"
+    title = "Fairness across groups"
+    result_type = FairnessResult
+    # fairness reuses the per-row SHAP values for its by-group table
+    after = ("shap",)
+    findings = fairness_findings
+    view = "auditor.render.views.fairness:build"
+    template = "sections/fairness.html.j2"
 
     bins: Mapping[str, int | Sequence[float]] = field(default_factory=dict)
     intersection_depth: int = 2
@@ -67,11 +83,24 @@ class FairnessSection:
     proxies: bool = True
     mitigation: bool | None = None
     max_shap_features: int = 10
+    min_group_size: int = 30
+    reference_groups: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        size = self.min_group_size
+        if isinstance(size, bool) or not isinstance(size, int) or size < 1:
+            raise ValueError(f"Expected min_group_size to be a positive int. Got {size!r} instead.")
+        if not isinstance(self.reference_groups, Mapping) or not all(
+            isinstance(k, str) for k in self.reference_groups
+        ):
+            raise ValueError(
+                "Expected reference_groups to map sensitive feature names to a group, e.g. {'sex': 'Male'}. "
+                f"Got {self.reference_groups!r} instead."
+            )
 
     def compute(self, ctx: AuditContext) -> FairnessResult:
         if ctx.sensitive_features.shape[1] == 0:
             raise SkipSection("no sensitive_features were given, so there are no groups to compare")
-        policy = ctx.policy.fairness
         n_boot = ctx.n_bootstrap if self.n_bootstrap is None else self.n_bootstrap
         labels, bins = apply_bins(ctx.sensitive_features, self.bins)
         groupings = build_groupings(labels, self.intersection_depth)
@@ -92,26 +121,26 @@ class FairnessSection:
         # stratified by the finest groups: every group keeps its size in every
         # resample, so a small group's interval reflects its own noise only
         reps = bootstrap(all_stats, w, n_boot, ctx.rng("fairness.bootstrap"), strata=strata) if n_boot else {}
-        level = ctx.policy.confidence_level
+        level = ctx.confidence_level
         results, excluded = [], []
         for i, (grouping, st) in enumerate(zip(groupings, stats)):
-            res, exc = _grouping_result(ctx, grouping, st, i, point, reps, level, policy, order)
+            res, exc = _grouping_result(ctx, grouping, st, i, point, reps, level, self, order)
             results.append(res)
             excluded += exc
         proxies, proxy_rows = self._proxies(ctx, labels, order)
-        shap_by_group, shap_note = self._shap_by_group(ctx, groupings, policy)
+        shap_by_group, shap_note = self._shap_by_group(ctx, groupings)
         mitigation, mitigation_note = self._mitigation(ctx, finest, strata, order)
         notes = [
             f"Intervals: {round(100 * level)}% percentile intervals from {n_boot:,} bootstrap resamples drawn within "
             f"each group of {finest.name} (group sizes fixed)." if n_boot else "No intervals (n_bootstrap=0).",
-            f"A group enters a verdict on a rate when it has at least {policy.min_group_size} rows in that rate's "
+            f"A group enters a verdict on a rate when it has at least {self.min_group_size} rows in that rate's "
             "denominator; smaller groups are shown but listed as excluded.",
         ]
         return FairnessResult(
             task=ctx.task,
             sensitive_features=tuple(labels.columns),
             groupings=tuple(results),
-            min_group_size=policy.min_group_size,
+            min_group_size=self.min_group_size,
             confidence_level=level,
             n_bootstrap=n_boot,
             excluded=tuple(excluded),
@@ -136,7 +165,7 @@ class FairnessSection:
         return find_proxies(ctx.X.iloc[order], labels.iloc[order], features, ctx.rng("fairness.proxies"),
                             ctx.seed("fairness.proxies.mi"))
 
-    def _shap_by_group(self, ctx: AuditContext, groupings: list[Grouping], policy: FairnessPolicy):
+    def _shap_by_group(self, ctx: AuditContext, groupings: list[Grouping]):
         sv = ctx.peek(SHAP_VALUES)
         if sv is None:
             reason = (
@@ -158,7 +187,7 @@ class FairnessSection:
                 mean_abs[label] = {f: float(v) for f, v in zip(sv.feature_names, values[mask].mean(axis=0))}
                 if signed is not None:
                     mean_signed[label] = {f: float(v) for f, v in zip(sv.feature_names, signed[mask].mean(axis=0))}
-                if mask.sum() >= policy.min_group_size:
+                if mask.sum() >= self.min_group_size:
                     big.append(label)
             diffs = []
             if len(big) >= 2:
@@ -201,7 +230,7 @@ class FairnessSection:
             return [], f"The mitigation what-if could not run: fairlearn's ThresholdOptimizer said “{exc}”."
         finest = dataclasses.replace(finest, codes=finest.codes[order])
         t, w = ctx.y_true_pos[order], ctx.weights[order]
-        min_size = ctx.policy.fairness.min_group_size
+        min_size = self.min_group_size
         before = _summary(t, ctx.y_pred_pos[order], w, finest, min_size)
         out = []
         for constraint, pred in predictions.items():
@@ -269,7 +298,7 @@ def _denominators(ctx: AuditContext, grouping: Grouping) -> dict[str, np.ndarray
     return out
 
 
-def _grouping_result(ctx, grouping: Grouping, st: GroupStats, i: int, point, reps, level, policy: FairnessPolicy,
+def _grouping_result(ctx, grouping: Grouping, st: GroupStats, i: int, point, reps, level, options: FairnessSection,
                      order: np.ndarray):
     dens = _denominators(ctx, grouping)
     w = ctx.weights[order]
@@ -281,7 +310,7 @@ def _grouping_result(ctx, grouping: Grouping, st: GroupStats, i: int, point, rep
         pt[m.key] = point[key]
         rp[m.key] = reps.get(key) if reps else None
         size = dens[m.denominator]
-        eligible[m.key] = ~np.isnan(pt[m.key]) & (size >= policy.min_group_size)
+        eligible[m.key] = ~np.isnan(pt[m.key]) & (size >= options.min_group_size)
     for g, label in enumerate(grouping.labels):
         metrics = {}
         for m in st.metrics:
@@ -307,14 +336,14 @@ def _grouping_result(ctx, grouping: Grouping, st: GroupStats, i: int, point, rep
             what = m.denominator.replace("_", " ").replace(":", " of class ")
             reason = (
                 f"{m.label} is undefined ({m.undefined.format(group=label)})" if np.isnan(pt[m.key][g])
-                else f"{int(size[g])} {what} < minimum {policy.min_group_size}"
+                else f"{int(size[g])} {what} < minimum {options.min_group_size}"
             )
             excluded.append(ExcludedGroup(grouping=grouping.name, group=label, metric=m.key,
                                           denominator=m.denominator, size=int(size[g]), reason=reason))
-    reference, source = _reference(grouping, policy, share)
+    reference, source = _reference(grouping, options.reference_groups, share)
     disparities = tuple(
         compute_disparity(spec, labels=grouping.labels, point=pt, replicates=rp if reps else {}, eligible=eligible,
-                          reference=reference, confidence_level=level, min_group_size=policy.min_group_size)
+                          reference=reference, confidence_level=level, min_group_size=options.min_group_size)
         for spec in disparity_specs(ctx.task, tuple(str(c) for c in ctx.labels))
     )
     return GroupingResult(
@@ -324,15 +353,14 @@ def _grouping_result(ctx, grouping: Grouping, st: GroupStats, i: int, point, rep
     ), excluded
 
 
-def _reference(grouping: Grouping, policy: FairnessPolicy, share: np.ndarray):
-    refs = policy.reference_groups
+def _reference(grouping: Grouping, refs: Mapping[str, str], share: np.ndarray):
     if all(f in refs for f in grouping.features):
         wanted = tuple(str(refs[f]) for f in grouping.features)
         if wanted in grouping.values:
-            return grouping.values.index(wanted), "policy"
+            return grouping.values.index(wanted), "given"
         if not grouping.is_intersection:
             raise ValueError(
-                f"The policy's reference group {wanted[0]!r} for {grouping.features[0]!r} is not one of its groups "
+                f"Expected reference_groups[{grouping.features[0]!r}] to be one of its groups. Got {wanted[0]!r}; the groups are "
                 f"{list(grouping.labels)!r}."
             )
     if grouping.n_groups == 0:

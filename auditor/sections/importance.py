@@ -4,21 +4,18 @@ through the whole model and by the model's own importance."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar, Literal
+from typing import Literal
 
 from auditor.context import AuditContext
-from auditor.explain._fold import folding_from_lineage
-from auditor.explain._importance import native_importance, permutation_importance_raw
+from auditor.explain import folding_from_lineage, native_importance, permutation_importance_raw
 from auditor.results import ImportanceResult
+from auditor.sections._base import Section
 
-__all__ = ["ImportanceSection", "IMPORTANCE_RESULT"]
-
-#: Memo key of the section's result, read by the agreement section.
-IMPORTANCE_RESULT = "result.importance"
+__all__ = ["ImportanceSection"]
 
 
 @dataclass(frozen=True)
-class ImportanceSection:
+class ImportanceSection(Section):
     """Permutation importance of every raw model input, and native importance.
 
     Parameters
@@ -40,8 +37,12 @@ class ImportanceSection:
     never depend on ``n_jobs``.
     """
 
-    name: ClassVar[str] = "importance"
-    requires_model: ClassVar[bool] = True
+    name = "importance"
+    title = "Feature importance"
+    result_type = ImportanceResult
+    requires_model = True
+    view = "auditor.render.views.importance:build"
+    template = "sections/importance.html.j2"
 
     n_repeats: int = 5
     scoring: Literal["auto", "roc_auc", "neg_log_loss", "accuracy", "r2"] = "auto"
@@ -54,7 +55,7 @@ class ImportanceSection:
             raise ValueError(f"Expected max_rows to be None or at least 2. Got {self.max_rows!r} instead.")
 
     def compute(self, ctx: AuditContext) -> ImportanceResult:
-        level = ctx.policy.confidence_level
+        level = ctx.confidence_level
         permutation = permutation_importance_raw(
             ctx, n_repeats=self.n_repeats, scoring=self.scoring, max_rows=self.max_rows, confidence_level=level
         )
@@ -68,7 +69,6 @@ class ImportanceSection:
                 f"Native importance credits {', '.join(joint)} jointly: the preprocessing mixes those columns, "
                 "so the model's importance cannot be split between them."
             )
-        result = ImportanceResult(
+        return ImportanceResult(
             permutation=permutation, native=native, native_reason=reason, confidence_level=level, notes=tuple(notes)
         )
-        return ctx.memo(IMPORTANCE_RESULT, lambda: result)

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, ClassVar, Literal
+from typing import Any, Literal
 
 from auditor.context import AuditContext
-from auditor.explain._lime import explain_rows, make_lime
-from auditor.explain._rows import automatic_rows, named_rows
+from auditor.explain import automatic_rows, explain_rows, make_lime, named_rows
 from auditor.results import LimeResult
+from auditor.sections._base import Section
 
-__all__ = ["LimeSection", "LIME_RESULT"]
-
-#: Memo key of the section's result, read by the agreement section.
-LIME_RESULT = "result.lime"
+__all__ = ["LimeSection"]
 
 
 @dataclass(frozen=True)
-class LimeSection:
+class LimeSection(Section):
     """LIME explanations of rows a reviewer should look at.
 
     Parameters
@@ -42,8 +39,13 @@ class LimeSection:
         LIME's kernel width (default ``0.75 * sqrt(n_columns)``).
     """
 
-    name: ClassVar[str] = "lime"
-    requires_model: ClassVar[bool] = True
+    name = "lime"
+    title = "LIME explanations of single rows"
+    topic = "LIME explanations of single rows"
+    result_type = LimeResult
+    requires_model = True
+    view = "auditor.render.views.lime:build"
+    template = "sections/lime.html.j2"
 
     rows: Sequence[Any] = ()
     max_auto_rows: int = 10
@@ -74,7 +76,7 @@ class LimeSection:
         ]
         if setup.mode == "regression" and ctx.is_classification:
             notes.append("The model gives no probabilities: LIME explains its decision score for the positive class.")
-        result = LimeResult(
+        return LimeResult(
             mode=setup.mode,
             output_space=setup.output_space,
             num_samples=self.num_samples,
@@ -84,4 +86,3 @@ class LimeSection:
             categorical_features=tuple(setup.codec.columns[j] for j in setup.codec.categorical),
             notes=tuple(notes),
         )
-        return ctx.memo(LIME_RESULT, lambda: result)

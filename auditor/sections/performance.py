@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar
 
 import numpy as np
 
 from auditor import metrics as M
 from auditor.bootstrap import bootstrap, canonical_order, percentile_interval
 from auditor.context import AuditContext
+from auditor.policy import performance_findings
 from auditor.results import (
     CalibrationCurve,
     ConfusionMatrix,
@@ -21,6 +21,7 @@ from auditor.results import (
     ResidualSummary,
     RocCurve,
 )
+from auditor.sections._base import Section
 
 __all__ = ["PerformanceSection"]
 
@@ -35,7 +36,7 @@ class _Spec:
 
 
 @dataclass(frozen=True)
-class PerformanceSection:
+class PerformanceSection(Section):
     """How well the model predicts, with uncertainty.
 
     Parameters
@@ -51,8 +52,12 @@ class PerformanceSection:
         Regression: residuals drawn in the scatter figure (a seeded sample).
     """
 
-    name: ClassVar[str] = "performance"
-    requires_model: ClassVar[bool] = False
+    name = "performance"
+    title = "Model performance"
+    result_type = PerformanceResult
+    findings = performance_findings
+    view = "auditor.render.views.performance:build"
+    template = "sections/performance.html.j2"
 
     n_bootstrap: int | None = None
     n_calibration_bins: int = 10
@@ -72,7 +77,7 @@ class PerformanceSection:
         w = ctx.weights[order]
         point = {k: float(v[0]) for k, v in stats(w[None, :]).items()}
         reps = bootstrap(stats, w, n_boot, ctx.rng("performance.bootstrap"))
-        level = ctx.policy.confidence_level
+        level = ctx.confidence_level
         metrics = tuple(
             Metric(
                 key=s.key,

@@ -8,17 +8,24 @@ import hashlib
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
-from typing import ClassVar
 
 import numpy as np
 from scipy.stats import rankdata
 
-from auditor.artifacts import SHAP_VALUES
+from auditor.artifacts import SHAP_RUN, SHAP_VALUES
 from auditor.bootstrap import bootstrap, percentile_interval
 from auditor.context import AuditContext
-from auditor.explain._rows import automatic_rows, row_label
-from auditor.explain._shap import SHAP_RUN, ShapOptions, ShapRun, compute_shap
-from auditor.explain._values import is_numeric, raw_column, raw_value
+from auditor.explain import (
+    ShapOptions,
+    ShapRun,
+    automatic_rows,
+    compute_shap,
+    is_numeric,
+    raw_column,
+    raw_value,
+    row_label,
+)
+from auditor.policy import shap_findings
 from auditor.results import (
     Estimate,
     ShapBeeswarm,
@@ -27,20 +34,19 @@ from auditor.results import (
     ShapFeature,
     ShapResult,
     ShapWaterfall,
+    Status,
     TransformedShapFeature,
 )
+from auditor.sections._base import Section
 
-__all__ = ["ShapSection", "SHAP_RESULT"]
-
-#: Memo key of the section's result, read by the agreement section.
-SHAP_RESULT = "result.shap"
+__all__ = ["ShapSection"]
 
 #: Outputs shown in beeswarm figures (a many-class model gets the first ones).
 MAX_BEESWARM_OUTPUTS = 4
 
 
 @dataclass(frozen=True)
-class ShapSection:
+class ShapSection(Section):
     """SHAP values for every audited row (tree and linear models) or a stratified
     sample (other models), folded to raw columns.
 
@@ -90,8 +96,16 @@ class ShapSection:
     :data:`auditor.artifacts.SHAP_VALUES` for later sections (fairness).
     """
 
-    name: ClassVar[str] = "shap"
-    requires_model: ClassVar[bool] = True
+    name = "shap"
+    title = "SHAP explanations"
+    topic = "SHAP explanations"
+    result_type = ShapResult
+    requires_model = True
+    findings = shap_findings
+    # the explanations' checks only WARN, so a SHAP failure is a WARN too
+    failure_status = Status.WARN
+    view = "auditor.render.views.shap:build"
+    template = "sections/shap.html.j2"
 
     time_budget: float = 60.0
     n_samples: int | None = None
@@ -123,15 +137,14 @@ class ShapSection:
         )
         run = ctx.memo(SHAP_RUN, lambda: compute_shap(ctx, options))
         ctx.memo(SHAP_VALUES, lambda: run.values)
-        result = self._summarise(ctx, run)
-        return ctx.memo(SHAP_RESULT, lambda: result)
+        return self._summarise(ctx, run)
 
     # -----------------------------------------------------------------------------
     def _summarise(self, ctx: AuditContext, run: ShapRun) -> ShapResult:
         sv = run.values
         n, G, D = sv.values.shape
         n_boot = ctx.n_bootstrap if self.n_bootstrap is None else self.n_bootstrap
-        level = ctx.policy.confidence_level
+        level = ctx.confidence_level
         w = run.row_weights
         A = np.abs(sv.values).reshape(n, G * D)
         point_abs = (w @ A) / w.sum()

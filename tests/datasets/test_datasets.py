@@ -165,7 +165,7 @@ def test_corrupted_bundled_file_is_rejected(monkeypatch):
     wrong = dict(_base._expected_sha256(), **{"german.data": "0" * 64})
     monkeypatch.setattr(_base, "_expected_sha256", lambda: wrong)
     with pytest.raises(RuntimeError, match="corrupted"):
-        _base._read_bundled("german.data")
+        _base.read_bundled("german.data")
 
 
 def test_loads_without_network(monkeypatch):

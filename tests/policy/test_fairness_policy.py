@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from auditor import Auditor, Policy, PolicyError, Status
+from auditor import Auditor, FairnessSection, Policy, PolicyError, Status
 from auditor.results import FairnessPolicy, PerformancePolicy
 
 
@@ -55,11 +55,10 @@ def test_tiny_intersectional_group_is_inconclusive_not_fail():
     model = LogisticRegression().fit(X[["score"]], y)
     policy = Policy(
         performance=PerformancePolicy(min_roc_auc=None),
-        fairness=FairnessPolicy(min_selection_rate_ratio=0.5, max_equalized_odds_difference=None, proxy_warning_strength=None,
-                                min_group_size=30),
+        fairness=FairnessPolicy(min_selection_rate_ratio=0.5, max_equalized_odds_difference=None, proxy_warning_strength=None),
     )
     result = Auditor(model, X, y, sensitive_features=["a", "b"], n_bootstrap=200, policy=policy,
-                     sections=["fairness"]).run()
+                     sections=[FairnessSection(min_group_size=30)]).run()
     findings = _fairness_findings(result)
     inter = findings["fairness.min_selection_rate_ratio[a × b]"]
     assert inter.status is Status.INCONCLUSIVE, inter.message
@@ -68,31 +67,40 @@ def test_tiny_intersectional_group_is_inconclusive_not_fail():
     assert tiny.count == 12 and tiny.metrics["selection_rate"].value == 0.0
 
 
-def test_reference_group_from_policy_and_unknown_reference():
+def test_reference_group_from_options_and_unknown_reference():
     X, y = _tiny_intersection_data()
     model = LogisticRegression().fit(X[["score"]], y)
-    ok = Policy(fairness=FairnessPolicy(reference_groups={"a": "q"}, compare="reference"))
-    result = Auditor(model, X, y, sensitive_features=["a"], n_bootstrap=20, policy=ok, sections=["fairness"]).run()
+    ok = Policy(fairness=FairnessPolicy(compare="reference"))
+    result = Auditor(model, X, y, sensitive_features=["a"], n_bootstrap=20, policy=ok,
+                     sections=[FairnessSection(reference_groups={"a": "q"})]).run()
     g = result.fairness.grouping("a")
-    assert g.reference_group == "q" and g.reference_source == "policy"
+    assert g.reference_group == "q" and g.reference_source == "given"
+    assert result.config.section("fairness").options["reference_groups"] == {"a": "q"}
     ratio = g.disparity("selection_rate_ratio")
     p_rate, q_rate = (g.group(x).metrics["selection_rate"].value for x in ("p", "q"))
     assert ratio.vs_reference.value == pytest.approx(min(p_rate / q_rate, q_rate / p_rate))
-    bad = Policy(fairness=FairnessPolicy(reference_groups={"a": "zzz"}))
-    failed = Auditor(model, X, y, sensitive_features=["a"], policy=bad, sections=["fairness"]).run()
-    assert "reference group 'zzz' for 'a' is not one of its groups" in failed.failures[0].message
+    failed = Auditor(model, X, y, sensitive_features=["a"], sections=[FairnessSection(reference_groups={"a": "zzz"})]).run()
+    assert "Expected reference_groups['a'] to be one of its groups. Got 'zzz'" in failed.failures[0].message
     assert failed.verdict is Status.INCONCLUSIVE  # a judged section that failed
 
 
-def test_fairness_policy_validation():
-    with pytest.raises(PolicyError, match="min_group_size"):
-        FairnessPolicy(min_group_size=0)
+def test_fairness_policy_and_option_validation():
+    with pytest.raises(ValueError, match="Expected min_group_size to be a positive int"):
+        FairnessSection(min_group_size=0)
     with pytest.raises(PolicyError, match="compare"):
         FairnessPolicy(compare="max")
 
 
+def test_moved_fairness_keys_say_where_they_live_now(tmp_path):
+    path = tmp_path / "p.toml"
+    for key, value in (("min_group_size", "30"), ("reference_groups", '{ sex = "Male" }')):
+        path.write_text(f"[fairness]\n{key} = {value}\n")
+        with pytest.raises(PolicyError, match=rf"fairness.{key} .* no longer a policy key.*\[sections.fairness\] {key}"):
+            Policy.from_toml(path)
+
+
 def test_false_turns_checks_off_but_keeps_booleans(tmp_path):
     path = tmp_path / "p.toml"
-    path.write_text('[fairness]\nmin_selection_rate_ratio = false\njudge_intersections = false\nreference_groups = { sex = "Male" }\n')
+    path.write_text('[fairness]\nmin_selection_rate_ratio = false\njudge_intersections = false\n')
     fp = Policy.from_toml(path).fairness
-    assert fp.min_selection_rate_ratio is None and fp.judge_intersections is False and fp.reference_groups == {"sex": "Male"}
+    assert fp.min_selection_rate_ratio is None and fp.judge_intersections is False

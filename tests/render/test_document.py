@@ -1,5 +1,5 @@
 """The report as a document: executive summary first, numbered chapters picked up
-from any registered section view, contents that link, an appendix with methods,
+from every section's declared view, contents that link, an appendix with methods,
 policy and provenance, figures with captions and alt text, custom templates."""
 
 from __future__ import annotations
@@ -8,14 +8,14 @@ import base64
 import io
 import re
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass
 from html.parser import HTMLParser
 
 import pytest
 
-from auditor import Auditor, AuditResult, Status
+from auditor import Auditor, AuditResult, PerformanceSection, Section, SectionResult, Status
 from auditor.render import build_view, render_html, render_notebook_html
 from auditor.render.viewmodel import VERDICT_SENTENCES, ViewError, _lede
-from auditor.render.views import SECTION_VIEWS
 from auditor.results import Finding
 
 
@@ -159,7 +159,10 @@ def test_appendix_has_methods_policy_provenance(result):
     policy = {r["name"]: r for r in view["policy"]}
     assert policy["performance.min_roc_auc"]["value"] == "0.7"
     assert policy["performance.min_r2"]["value"] == "off"
-    assert policy["confidence_level"]["area"] == "general"
+    assert "confidence_level" not in policy  # the policy holds thresholds only
+    assert general["Confidence intervals"].startswith("95% ")
+    perf = {r["label"]: r["value"] for r in groups["Model performance"]}
+    assert "n_calibration_bins=10" in perf["Options"] and "n_bootstrap=None" in perf["Options"]
     prov = {r["label"]: r["value"] for r in view["provenance"]}
     assert prov["Data fingerprint"] == result.provenance.data_fingerprint
     html = render_html(result)
@@ -168,29 +171,72 @@ def test_appendix_has_methods_policy_provenance(result):
         assert text in appendix
 
 
-def _fake_view(result, *, figures=True):
+@dataclass(frozen=True)
+class ExtraResult(SectionResult):
+    body: str
+
+
+def _fake_view(section, result, *, figures=True):
     return {
-        "id": "extra",
-        "title": "Extra analysis",
-        "template": "sections/extra.html.j2",
-        "body": "extra body text",
+        "body": section.body,
         "key_numbers": [{"label": "Extra number", "value": "0.123", "ci": "95% interval 0.1 – 0.2"}],
         "methods": [{"label": "Extra explainer", "value": "500 rows, seed 7"}],
     }
 
 
+class ExtraSection(Section):
+    """A new section declared the way the built-in ones are."""
+
+    name = "extra"
+    title = "Extra analysis"
+    result_type = ExtraResult
+    view = _fake_view
+    template = "sections/extra.html.j2"
+
+    def compute(self, ctx):
+        return ExtraResult(body="extra body text")
+
+
+_BROKEN = {}
+
+
+@dataclass(frozen=True)
+class BrokenResult(SectionResult):
+    n: int
+
+
+class BrokenViewSection(Section):
+    name = "broken_view"
+    title = "Broken"
+    result_type = BrokenResult
+    template = "sections/extra.html.j2"
+
+    @staticmethod
+    def view(section, result, *, figures=True):
+        return _BROKEN["view"]
+
+    def compute(self, ctx):
+        return BrokenResult(n=1)
+
+
+@pytest.fixture(scope="module")
+def extra_result(binary_data, binary_pipeline):
+    X, y = binary_data
+    return Auditor(
+        binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=40, model_name="Churn model", data_name="CRM extract",
+        sections=[PerformanceSection(), ExtraSection()],
+    ).run()
+
+
 @pytest.fixture
-def extra_section(monkeypatch, tmp_path):
-    """A new section registered the way explanations and fairness register theirs."""
+def extra_section(tmp_path):
     (tmp_path / "sections").mkdir()
     (tmp_path / "sections" / "extra.html.j2").write_text("<h2>{{ section.title }}</h2><p>{{ section.body }}</p>")
-    monkeypatch.setattr(
-        "auditor.render.viewmodel.SECTION_VIEWS", SECTION_VIEWS + [("extra", _fake_view)]
-    )
     return tmp_path
 
 
-def test_a_new_section_view_is_picked_up_everywhere(result, extra_section):
+def test_a_new_section_view_is_picked_up_everywhere(extra_result, extra_section):
+    result = extra_result
     view = build_view(result, figures=False)
     assert [s["id"] for s in view["sections"]] == ["performance", "extra"]
     assert view["sections"][1]["number"] == "2"
@@ -210,17 +256,17 @@ def test_a_new_section_view_is_picked_up_everywhere(result, extra_section):
 @pytest.mark.parametrize(
     "broken, match",
     [
-        ({"title": "x", "template": "t"}, "Missing \\['id'\\]"),
-        ({"id": "appendix", "title": "x", "template": "t"}, "unique id"),
-        ({"id": "x", "title": "x", "template": "t", "figures": [{"id": "f", "title": "F", "alt": "", "caption": "c"}]},
-         "alt"),
-        ({"id": "x", "title": "x", "template": "t", "methods": [{"label": "only"}]}, "methods row"),
+        (["not", "a", "dict"], "return a dict"),
+        ({"figures": [{"id": "f", "title": "F", "alt": "", "caption": "c"}]}, "alt"),
+        ({"methods": [{"label": "only"}]}, "methods row"),
     ],
 )
-def test_a_broken_view_fails_loudly(result, monkeypatch, broken, match):
-    monkeypatch.setattr("auditor.render.viewmodel.SECTION_VIEWS", [("bad", lambda r, figures=True: broken)])
+def test_a_broken_view_fails_loudly(binary_data, binary_pipeline, broken, match):
+    X, y = binary_data
+    res = Auditor(binary_pipeline, X, y, n_bootstrap=0, sections=[BrokenViewSection()]).run()
+    _BROKEN["view"] = broken
     with pytest.raises(ViewError, match=match):
-        build_view(result, figures=False)
+        build_view(res, figures=False)
 
 
 def test_every_figure_has_alt_text_a_caption_and_decodes(result):
@@ -269,7 +315,7 @@ def test_print_styles_paginate(result):
 def test_report_renders_without_sections_or_findings(result):
     from dataclasses import replace
 
-    bare = replace(result, performance=None).with_findings(())
+    bare = replace(result, sections={}).with_findings(())
     html = render_html(bare)
     assert "No policy check applied to this audit." in html
     assert 'id="performance"' not in html and "Key numbers" not in html

@@ -8,6 +8,7 @@ import pytest
 from auditor import Auditor, AuditResult
 from auditor.render import render_html
 from auditor.render.views import agreement, importance, lime, shap
+from auditor.results import section_spec
 from auditor.sections import AgreementSection, ImportanceSection, LimeSection, ShapSection
 from tests.explain.models import frame, hgb_pipeline, mlp_pipeline
 
@@ -36,15 +37,18 @@ def test_round_trip_and_render(tree_result, tmp_path):
 
 def test_views_without_figures_are_plain_data(tree_result):
     for mod in (importance, shap, lime, agreement):
-        view = mod.build(tree_result, figures=False)
-        assert view["template"] == f"sections/{view['id']}.html.j2"
-    v = shap.build(tree_result, figures=False)
+        name = mod.__name__.rsplit(".", 1)[-1]
+        view = mod.build(tree_result.section(name), tree_result, figures=False)
+        assert section_spec(name).template == f"sections/{name}.html.j2"
+        assert section_spec(name).view == f"auditor.render.views.{name}:build"
+        assert "figures" not in view or view["figures"] == []
+    v = shap.build(tree_result.shap, tree_result, figures=False)
     assert v["figures"] == [] and any(f["label"] == "Output space" and f["value"] == "log-odds" for f in v["facts"])
 
 
 def test_figures_have_captions_and_alt_text(tree_result):
     for mod in (importance, shap, agreement):
-        view = mod.build(tree_result)
+        view = mod.build(tree_result.section(mod.__name__.rsplit(".", 1)[-1]), tree_result)
         figs = view.get("figures", []) + view.get("waterfall_figures", [])
         figs += [r["figure"] for r in view.get("rows", []) if isinstance(r, dict) and r.get("figure")]
         assert figs, mod.__name__
@@ -55,9 +59,10 @@ def test_figures_have_captions_and_alt_text(tree_result):
 def test_lime_rows_are_drawn_beside_shap_or_alone(tree_result):
     from dataclasses import replace
 
-    view = lime.build(tree_result)
+    view = lime.build(tree_result.lime, tree_result)
     assert all(r["figure"] is None and r["terms"] for r in view["rows"]) and view["paired_note"]
-    alone = lime.build(replace(tree_result, agreement=None))
+    without = replace(tree_result, sections={k: v for k, v in tree_result.sections.items() if k != "agreement"})
+    alone = lime.build(tree_result.lime, without)
     assert all(r["figure"]["caption"] for r in alone["rows"]) and alone["paired_note"] == ""
 
 

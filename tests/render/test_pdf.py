@@ -9,14 +9,14 @@ import re
 import shutil
 import subprocess
 import warnings
+from dataclasses import dataclass
 
 import pytest
 from pypdf import PdfReader
 
-from auditor import Auditor, AuditResult
+from auditor import Auditor, AuditResult, PerformanceSection, Section, SectionResult
 from auditor.render import PdfRenderError, PdfRenderWarning, build_view, render_pdf, write_pdf
 from auditor.render.pdf import html_to_pdf
-from auditor.render.views import SECTION_VIEWS
 
 PNG_1PX = (
     "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
@@ -102,22 +102,33 @@ def test_unknown_page_size_is_an_error(result, tmp_path):
     assert not (tmp_path / "r.pdf").exists()
 
 
-def _long_table_view(result, *, figures=True):
-    return {
-        "id": "long",
-        "title": "Long table",
-        "template": "sections/long.html.j2",
-        "rows": [str(i) for i in range(150)],
-    }
+@dataclass(frozen=True)
+class LongResult(SectionResult):
+    rows: tuple[str, ...]
 
 
-def test_a_split_table_repeats_its_header(result, monkeypatch, tmp_path):
+class LongTableSection(Section):
+    name = "long_table"
+    title = "Long table"
+    result_type = LongResult
+    template = "sections/long.html.j2"
+
+    @staticmethod
+    def view(section, result, *, figures=True):
+        return {"rows": list(section.rows)}
+
+    def compute(self, ctx):
+        return LongResult(rows=tuple(str(i) for i in range(150)))
+
+
+def test_a_split_table_repeats_its_header(binary_data, binary_pipeline, tmp_path):
     (tmp_path / "sections").mkdir()
     (tmp_path / "sections" / "long.html.j2").write_text(
         "<h2>{{ section.title }}</h2><table><thead><tr><th>Header cell XYZ</th></tr></thead><tbody>"
         "{% for r in section.rows %}<tr><td>row {{ r }}</td></tr>{% endfor %}</tbody></table>"
     )
-    monkeypatch.setattr("auditor.render.viewmodel.SECTION_VIEWS", SECTION_VIEWS + [("long", _long_table_view)])
+    X, y = binary_data
+    result = Auditor(binary_pipeline, X, y, n_bootstrap=0, sections=[PerformanceSection(), LongTableSection()]).run()
     reader = PdfReader(io.BytesIO(render_pdf(result, template_dir=tmp_path)))
     pages = [p.extract_text() for p in reader.pages]
     with_rows = [p for p in pages if re.search(r"\brow \d+\b", p)]

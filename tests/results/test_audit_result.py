@@ -9,7 +9,7 @@ import math
 import pytest
 
 from auditor import Auditor, AuditResult, Status
-from auditor.results import Estimate, Finding, SerialisationError, from_jsonable, to_jsonable
+from auditor.results import Estimate, Finding, SerialisationError, to_jsonable
 
 
 @pytest.fixture(scope="module")
@@ -47,7 +47,7 @@ def test_estimate_of_turns_nan_into_reason():
 
 def test_tuples_and_nested_types_survive(result):
     d = result.to_dict()
-    again = from_jsonable(AuditResult, json.loads(json.dumps(d)))
+    again = AuditResult.from_dict(json.loads(json.dumps(d)))
     assert isinstance(again.performance.metrics, tuple)
     assert isinstance(again.verdict, Status)
 

@@ -59,7 +59,7 @@ def test_global_rankings_compare_permutation_and_shap(tree_audit):
 
 def test_strict_policy_turns_disagreement_into_a_warning(tree_audit):
     strict = Policy(explanations=ExplanationPolicy(min_global_rank_correlation=0.9999, min_row_rank_correlation=0.99,
-                                                   min_row_sign_agreement=1.01, max_rank_gap=0))
+                                                   min_row_sign_agreement=1.01))
     r = rejudge(tree_audit, strict)
     warn = {f.check: f for f in r.findings if f.status is Status.WARN}
     assert "explanations.min_global_rank_correlation" in warn

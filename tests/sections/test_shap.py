@@ -12,8 +12,7 @@ import pytest
 import shap
 
 from auditor import Auditor
-from auditor.artifacts import SHAP_VALUES
-from auditor.explain._shap import SHAP_RUN
+from auditor.artifacts import SHAP_RUN, SHAP_VALUES
 from auditor.sections import ShapSection
 from tests.explain.models import frame, hgb_pipeline, logistic_pipeline, mlp_pipeline, rf_pipeline, transformed
 from tests.helpers import json_without_timestamp

@@ -1,22 +1,18 @@
-"""One view builder per section, in report order.
+"""Section views: each section's chapter as a plain dict for its template.
 
-A builder ``build(result, *, figures=True) -> dict | None`` turns the section's part
-of an :class:`~auditor.results.AuditResult` into a plain dict for its template
-(``None`` when the section was not computed). The document picks every view up by
-itself: a numbered chapter, a table-of-contents entry and appendix rows.
+A section declares its view in its class (``view = "module:function"`` or a
+callable) with the template that reads it; this package holds the built-in
+views and :mod:`auditor.render.views.generic`, the view of a section that brings
+none. The document (:mod:`auditor.render.viewmodel`) finds every view through
+the section registry: a numbered chapter, a table-of-contents entry and appendix
+rows each.
 
 The view contract
 -----------------
-Required keys:
-
-``id``
-    Anchor of the chapter (unique; not ``summary``, ``contents``, ``issues`` or
-    ``appendix``).
-``title``
-    Chapter title, as a reader names it ("Model performance").
-``template``
-    The chapter's template, e.g. ``"sections/performance.html.j2"``. It reads the view
-    as ``section`` and starts with ``<h2>{{ section.title }}</h2>``.
+``view(section_result, audit_result, *, figures=True) -> dict``. The document
+adds ``id`` (the section's name), ``title``, ``topic``, ``template`` and
+``number`` from the section's declaration; the template reads the view as
+``section`` and starts with ``<h2>{{ section.title }}</h2>``.
 
 Optional keys the document reads:
 
@@ -28,33 +24,12 @@ Optional keys the document reads:
 ``methods``
     Rows ``{"label", "value"}`` shown in the appendix under the chapter's title:
     explainers, sample sizes, seeds, bootstrap sizes.
-
-The document adds ``number`` (the chapter number, a string) to each view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+__all__ = ["GENERIC_VIEW", "GENERIC_TEMPLATE"]
 
-from auditor.render.views import agreement, fairness, importance, lime, performance, shap
-
-__all__ = ["SECTION_VIEWS", "SECTION_TITLES"]
-
-SECTION_VIEWS: list[tuple[str, Callable[..., dict | None]]] = [
-    ("performance", performance.build),
-    ("fairness", fairness.build),
-    ("importance", importance.build),
-    ("shap", shap.build),
-    ("lime", lime.build),
-    ("agreement", agreement.build),
-]
-
-#: How the document names a section, e.g. in the list of analyses not run.
-SECTION_TITLES: dict[str, str] = {
-    "performance": performance.TITLE,
-    "fairness": fairness.TITLE,
-    "importance": importance.TITLE,
-    "shap": shap.TITLE,
-    "lime": lime.TITLE,
-    "agreement": agreement.TITLE,
-}
+#: The view and template of a section that declares none.
+GENERIC_VIEW = "auditor.render.views.generic:build"
+GENERIC_TEMPLATE = "sections/generic.html.j2"

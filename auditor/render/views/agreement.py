@@ -5,18 +5,14 @@ from __future__ import annotations
 from auditor.plots import plot_lime_vs_shap
 from auditor.render._figures import Figure, encode_figure
 from auditor.render._format import fmt_num, fmt_pct
-from auditor.results import AuditResult
+from auditor.results import AgreementResult, AuditResult
 
 __all__ = ["build"]
 
-#: The chapter's title, also naming the section when it was not run.
-TITLE = "Do the explanations agree?"
 
 
-def build(result: AuditResult, *, figures: bool = True) -> dict | None:
-    ag = result.agreement
-    if ag is None:
-        return None
+def build(ag: AgreementResult, result: AuditResult, *, figures: bool = True) -> dict:
+    """The chapter's view model (see :mod:`auditor.render.views`)."""
     rows = []
     for i, r in enumerate(ag.rows):
         fig = None
@@ -48,10 +44,6 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
         for f in ag.features
     ]
     return {
-        "id": "agreement",
-        "title": TITLE,
-        "topic": "whether the explanation methods agree",
-        "template": "sections/agreement.html.j2",
         "intro": (
             "Explanation methods answer slightly different questions; where they agree, their answer can be trusted "
             "more. Rows compare LIME with SHAP on each row's top features; the table below compares global rankings."

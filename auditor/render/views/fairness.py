@@ -9,8 +9,6 @@ from auditor.results import AuditResult, Estimate, FairnessResult
 
 __all__ = ["build"]
 
-#: The chapter's title, also naming the section when it was not run.
-TITLE = "Fairness across groups"
 
 _COLUMNS = {
     "binary": [
@@ -73,10 +71,8 @@ def _panels(f: FairnessResult, columns: list) -> list[tuple[str, list]]:
     return [(t, c) for t, c in zip(titles, cut) if c]
 
 
-def build(result: AuditResult, *, figures: bool = True) -> dict | None:
-    f = result.fairness
-    if f is None:
-        return None
+def build(f: FairnessResult, result: AuditResult, *, figures: bool = True) -> dict:
+    """The chapter's view model (see :mod:`auditor.render.views`)."""
     level = f"{round(100 * f.confidence_level)}%"
     policy = result.policy.fairness
     compare = policy.compare
@@ -114,7 +110,7 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
             "anchor": "fair-" + "-".join(g.features),
             "is_intersection": g.is_intersection,
             "reference": g.reference_group or "—",
-            "reference_source": g.reference_source,
+            "reference_source": "set in the audit's options" if g.reference_source == "given" else g.reference_source,
             "tables": tables,
             "disparities": disparities,
         })
@@ -169,10 +165,6 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
                                 "ci": f"{level} interval {ci}" if ci else (est.reason or "")})
     bins = [{"feature": k, "bins": ", ".join(v)} for k, v in (f.bins or {}).items()]
     return {
-        "id": "fairness",
-        "title": TITLE,
-        "topic": "fairness across groups",
-        "template": "sections/fairness.html.j2",
         "intro": (
             f"How the model's outcomes and errors differ between groups of {', '.join(f.sensitive_features)}"
             + (" and their intersections" if any(g.is_intersection for g in f.groupings) else "")

@@ -5,18 +5,14 @@ from __future__ import annotations
 from auditor.plots import plot_importance
 from auditor.render._figures import Figure, encode_figure
 from auditor.render._format import fmt_ci, fmt_num
-from auditor.results import AuditResult
+from auditor.results import AuditResult, ImportanceResult
 
 __all__ = ["build"]
 
-#: The chapter's title, also naming the section when it was not run.
-TITLE = "Feature importance"
 
 
-def build(result: AuditResult, *, figures: bool = True) -> dict | None:
-    imp = result.importance
-    if imp is None:
-        return None
+def build(imp: ImportanceResult, result: AuditResult, *, figures: bool = True) -> dict:
+    """The chapter's view model (see :mod:`auditor.render.views`)."""
     perm = imp.permutation
     level = f"{round(100 * imp.confidence_level)}%"
     native = {f.feature: f.estimate.value for f in imp.native.features} if imp.native is not None else {}
@@ -51,10 +47,6 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
             ).as_dict())
     baseline = fmt_num(perm.baseline_score)
     return {
-        "id": "importance",
-        "title": TITLE,
-        "topic": "feature importance",
-        "template": "sections/importance.html.j2",
         "intro": (
             f"How much the model's {perm.scoring_label} drops when one raw column is shuffled, through the whole model "
             f"({perm.n_repeats} shuffles per column on {perm.n_rows:,} rows; unshuffled score {baseline})."

@@ -5,21 +5,17 @@ from __future__ import annotations
 from auditor.plots import plot_lime
 from auditor.render._figures import Figure, encode_figure
 from auditor.render._format import fmt_num
-from auditor.results import AuditResult
+from auditor.results import AuditResult, LimeResult
 
 __all__ = ["build"]
 
-#: The chapter's title, also naming the section when it was not run.
-TITLE = "LIME explanations of single rows"
 
 #: Terms listed per row in the report (the JSON keeps every raw column's).
 MAX_TERMS = 8
 
 
-def build(result: AuditResult, *, figures: bool = True) -> dict | None:
-    lime = result.lime
-    if lime is None:
-        return None
+def build(lime: LimeResult, result: AuditResult, *, figures: bool = True) -> dict:
+    """The chapter's view model (see :mod:`auditor.render.views`)."""
     # With the agreement section, each row's LIME bars are drawn beside SHAP's
     # there; here the terms are a table, which reads better than a second chart.
     paired = {r.row for r in result.agreement.rows if r.features} if result.agreement is not None else set()
@@ -49,10 +45,6 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
             "figure": fig,
         })
     return {
-        "id": "lime",
-        "title": TITLE,
-        "topic": "LIME explanations of single rows",
-        "template": "sections/lime.html.j2",
         "intro": (
             f"Local linear explanations of {len(lime.rows)} rows, in raw column terms: LIME perturbs each row "
             f"{lime.num_samples:,} times, asks the model, and fits a weighted linear model to the answers."

@@ -11,18 +11,14 @@ from auditor.plots import (
 )
 from auditor.render._figures import Figure, encode_figure
 from auditor.render._format import fmt_ci, fmt_count, fmt_num
-from auditor.results import AuditResult
+from auditor.results import AuditResult, PerformanceResult
 
 __all__ = ["build"]
 
-#: The chapter's title, also naming the section when it was not run.
-TITLE = "Model performance"
 
 
-def build(result: AuditResult, *, figures: bool = True) -> dict | None:
-    perf = result.performance
-    if perf is None:
-        return None
+def build(perf: PerformanceResult, result: AuditResult, *, figures: bool = True) -> dict:
+    """The chapter's view model (see :mod:`auditor.render.views`)."""
     level = f"{round(100 * perf.confidence_level)}%"
     rows = [
         {
@@ -53,10 +49,6 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
         else "No confidence intervals were computed (n_bootstrap=0)."
     )
     return {
-        "id": "performance",
-        "title": TITLE,
-        "topic": "model performance",
-        "template": "sections/performance.html.j2",
         "intro": _intro(result),
         "metrics": rows,
         "interval_note": interval_note,

@@ -5,21 +5,17 @@ from __future__ import annotations
 from auditor.plots import plot_shap_beeswarm, plot_shap_dependence, plot_shap_importance, plot_shap_waterfall
 from auditor.render._figures import Figure, encode_figure
 from auditor.render._format import fmt_ci, fmt_num
-from auditor.results import AuditResult
+from auditor.results import AuditResult, ShapResult
 
 __all__ = ["build"]
 
-#: The chapter's title, also naming the section when it was not run.
-TITLE = "SHAP explanations"
 
 #: Transformed columns listed in the report (the JSON keeps all of them).
 MAX_TRANSFORMED_ROWS = 25
 
 
-def build(result: AuditResult, *, figures: bool = True) -> dict | None:
-    sh = result.shap
-    if sh is None:
-        return None
+def build(sh: ShapResult, result: AuditResult, *, figures: bool = True) -> dict:
+    """The chapter's view model (see :mod:`auditor.render.views`)."""
     level = f"{round(100 * sh.confidence_level)}%"
     outputs = list(sh.output_names)
     rows = [
@@ -53,10 +49,6 @@ def build(result: AuditResult, *, figures: bool = True) -> dict | None:
         + "." if sh.n_bootstrap else "No intervals were computed (n_bootstrap=0)."
     )
     return {
-        "id": "shap",
-        "title": TITLE,
-        "topic": "SHAP explanations",
-        "template": "sections/shap.html.j2",
         "intro": (
             "How much each raw column moves each prediction away from the average prediction, in the model's "
             f"{sh.output_space}. One-hot and other derived columns are summed back into the column they come from."
