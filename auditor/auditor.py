@@ -27,6 +27,7 @@ from auditor.results import (
     AuditSummary,
     Policy,
     Provenance,
+    ModelCard,
     SectionFailure,
     SectionResult,
     SkippedSection,
@@ -110,6 +111,10 @@ class Auditor:
         Missing sensitive values are an error, or an explicit "(missing)" group.
     model_name, data_name : str, optional
         How the report names the model and the data.
+    model_card : ModelCard, dict or path, optional
+        What the model's owners state about it: intended use, out-of-scope uses,
+        limitations, sign-off... (a TOML/YAML file, or its ``[model_card]``
+        table). Shown after the verdict, every field not stated listed as such.
     errors : {"record", "raise"}, default="record"
         A section that raises is recorded in the result and the audit goes on, or
         the error propagates.
@@ -143,6 +148,7 @@ class Auditor:
         sensitive_nan: Literal["raise", "group"] = "raise",
         model_name: str | None = None,
         data_name: str | None = None,
+        model_card: ModelCard | dict | str | None = None,
         errors: Literal["record", "raise"] = "record",
         n_jobs: int | None = None,
     ) -> None:
@@ -162,6 +168,7 @@ class Auditor:
             raise ValueError(f"Expected n_jobs to be None or a non-zero int. Got {n_jobs!r} instead.")
         self.n_jobs = n_jobs
         self._data_name = data_name or ""
+        self.model_card = ModelCard.coerce(model_card)
 
         supplied = model if isinstance(model, SuppliedPredictions) else None
         X_valid = index = None
@@ -335,6 +342,7 @@ class Auditor:
             warnings=tuple(ctx.warnings),
             failures=tuple(failures),
             skipped=tuple(skipped),
+            model_card=self.model_card,
             # in report order, as the config lists them
             sections={s.name: computed[s.name] for s in self.sections if s.name in computed},
         )

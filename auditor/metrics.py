@@ -21,6 +21,7 @@ __all__ = [
     "average_precision",
     "binary_counts",
     "class_counts",
+    "matthews_corrcoef",
     "weighted_median",
     "calibration_bins",
     "expected_calibration_error",
@@ -118,6 +119,23 @@ def class_counts(W: np.ndarray, y_true_code: np.ndarray, y_pred_code: np.ndarray
     Y = np.eye(n_classes)[y_true_code]
     P = np.eye(n_classes)[y_pred_code]
     return {"true": W @ Y, "pred": W @ P, "tp": W @ (Y * P)}
+
+
+def matthews_corrcoef(true: np.ndarray, pred: np.ndarray, correct: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """Matthews correlation from per-class true and predicted totals ``(b, k)``,
+    the correct total and the grand total ``(b,)`` (Gorodkin's multiclass form,
+    which is the phi coefficient for two classes).
+
+    NaN when either side holds one class only: scikit-learn returns 0 there, but
+    a correlation with a constant is undefined, not zero.
+    """
+    cov_tp = correct * total - (true * pred).sum(axis=1)
+    cov_pp = total**2 - (pred**2).sum(axis=1)
+    cov_tt = total**2 - (true**2).sum(axis=1)
+    # a constant side leaves a rounding residue instead of an exact 0
+    tiny = 1e-12 * total**2
+    den = np.where((cov_pp <= tiny) | (cov_tt <= tiny), 0.0, np.sqrt(np.clip(cov_pp, 0, None) * np.clip(cov_tt, 0, None)))
+    return safe_divide(cov_tp, den)
 
 
 def weighted_median(W: np.ndarray, values: np.ndarray) -> np.ndarray:

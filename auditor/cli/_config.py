@@ -32,6 +32,11 @@ tables or keys are errors (a misspelt threshold must not silently not apply)::
     template_dir = "branding"         # --template-dir; relative to this file
     page_size = "A4"                  # --page-size; or "Letter"
 
+    [model_card]                      # see auditor.ModelCard; or: file = "card.yaml"
+    owners = ["Credit risk analytics"]
+    intended_use = "Pre-screening of loan applications"
+    out_of_scope_uses = ["Final credit decisions without review"]
+
     [policy.performance]              # thresholds only: see auditor.Policy
     min_roc_auc = 0.75
     [policy.fairness]
@@ -46,7 +51,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from auditor.results import Policy, PolicyError
+from auditor.results import ModelCard, ModelCardError, Policy, PolicyError
 
 __all__ = ["AuditConfigFile", "ConfigError", "read_config", "config_from_dict"]
 
@@ -79,7 +84,7 @@ _REPORT = {
     "template_dir": ((str,), "a folder path"),
     "page_size": ((str,), "'A4' or 'Letter'"),
 }
-_TABLES = ("data", "audit", "sections", "report", "policy")
+_TABLES = ("data", "audit", "sections", "report", "policy", "model_card")
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,7 @@ class AuditConfigFile:
     section_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     policy: Policy | None = None
+    model_card: ModelCard | None = None
     source: str = "configuration"
 
 
@@ -105,6 +111,16 @@ def read_config(path: str | Path) -> AuditConfigFile:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"Configuration file {str(path)!r} is not valid TOML: {exc}") from None
     cfg = config_from_dict(data, source=f"configuration file {str(path)!r}")
+    raw_card = data.get("model_card")
+    if isinstance(raw_card, dict) and set(raw_card) == {"file"}:
+        # the card kept in a file of its own, relative to this one
+        card_path = Path(str(raw_card["file"]))
+        if not card_path.is_absolute():
+            card_path = path.parent / card_path
+        try:
+            cfg = dataclasses.replace(cfg, model_card=ModelCard.from_file(card_path))
+        except ModelCardError as exc:
+            raise ConfigError(str(exc)) from None
     folder = cfg.report.get("template_dir")
     if folder is not None and not Path(folder).is_absolute():
         # relative to the file, so a config and its templates travel together
@@ -143,7 +159,15 @@ def config_from_dict(data: dict[str, Any], *, source: str = "configuration") -> 
             policy = Policy.from_dict(data["policy"], source=f"[policy] of {source}")
         except PolicyError as exc:
             raise ConfigError(str(exc)) from None
+    card = None
+    raw_card = data.get("model_card")
+    if raw_card is not None and not (isinstance(raw_card, dict) and set(raw_card) == {"file"}):
+        try:
+            card = ModelCard.from_dict(raw_card, source=f"[model_card] of {source}")
+        except ModelCardError as exc:
+            raise ConfigError(str(exc)) from None
     return AuditConfigFile(
+        model_card=card,
         data=_check_table(data.get("data", {}), _DATA, "data", source),
         audit=_check_table(data.get("audit", {}), _AUDIT, "audit", source),
         section_options={k: dict(v) for k, v in sections.items()},

@@ -56,6 +56,10 @@ example audit.toml:
   [report]
   template_dir = "branding"       # relative to this file
   page_size = "A4"
+  [model_card]                    # or: file = "card.yaml"; missing fields are listed
+  owners = ["Credit risk analytics"]
+  intended_use = "Pre-screening of loan applications"
+  out_of_scope_uses = ["Final credit decisions without review"]
   [policy.performance]            # thresholds only
   min_roc_auc = 0.75              # false turns a check off
   [policy.fairness]
@@ -99,6 +103,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--random-state", type=int, metavar="INT", help="seed of every random step (default: 0)")
     p.add_argument("--n-bootstrap", type=int, metavar="INT", help="bootstrap resamples behind each interval (default: 1000)")
     p.add_argument("--model-name", metavar="TEXT", help="how the report names the model")
+    p.add_argument("--model-card", type=Path, metavar="FILE",
+                   help="the model card (TOML or YAML: owners, intended use, limitations, sign-off; "
+                        "or [model_card] in --config)")
     p.add_argument("--data-name", metavar="TEXT", help="how the report names the data (default: the file name)")
     p.add_argument("--fail-on-inconclusive", action="store_true",
                    help="exit 1 also when a check is INCONCLUSIVE (the data cannot tell whether it passes)")
@@ -189,6 +196,7 @@ def run(args: argparse.Namespace) -> int:
             confidence_level=audit_cfg.get("confidence_level", 0.95),
             sensitive_nan=audit_cfg.get("sensitive_nan", "raise"),
             model_name=_option(args.model_name, audit_cfg, "model_name"),
+            model_card=args.model_card if args.model_card is not None else (cfg.model_card if cfg else None),
             data_name=_option(args.data_name, audit_cfg, "data_name") or args.data.name,
             errors=audit_cfg.get("errors", "record"),
             n_jobs=audit_cfg.get("n_jobs"),

@@ -28,6 +28,7 @@ def render_text(result: AuditResult, *, width: int = _WIDTH) -> str:
     out += [textwrap.fill(s, width=width) for s in v["lede"]]
     verdict = v["verdict"]
     out += ["", f"Verdict: {verdict['status']}", wrap(verdict["sentence"], "  ", width)]
+    out += [wrap("Model card: " + v["model_card"]["note"], "  ", width)]
     if v["findings"]:
         counts = ", ".join(f"{c['n']} {c['status']}" for c in verdict["counts"])
         out += ["", f"Findings ({counts}):"]

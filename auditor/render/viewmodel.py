@@ -17,7 +17,18 @@ from typing import Any
 
 from auditor.render._format import fmt_datetime, fmt_num, fmt_range, status_css
 from auditor.render.views import GENERIC_TEMPLATE, GENERIC_VIEW
-from auditor.results import AuditResult, Status, UnreadSection, resolve, section_spec, to_jsonable
+from auditor.results import (
+    MODEL_CARD_FIELDS,
+    AuditResult,
+    ModelCard,
+    Owner,
+    SignOff,
+    Status,
+    UnreadSection,
+    resolve,
+    section_spec,
+    to_jsonable,
+)
 
 __all__ = ["build_view", "VERDICT_SENTENCES", "ViewError", "RESERVED_IDS", "section_title"]
 
@@ -72,6 +83,7 @@ def build_view(result: AuditResult, *, figures: bool = True) -> dict:
         "generator": f"auditor {p.auditor_version}",
         "lede": _lede(result, sections),
         "verdict": _verdict(result),
+        "model_card": _model_card(result.model_card),
         "findings": (findings := _findings(result, by_name)),
         # page 1 gives full sentences to what needs attention and one line to each
         # passed check, so a long policy still fits a reader's first page
@@ -188,6 +200,49 @@ def _verdict(result: AuditResult) -> dict:
         "counts": [{"status": st.value, "css": status_css(st), "n": counts[st]} for st in order if counts[st]],
         "n_checks": len(result.findings),
     }
+
+
+NOT_STATED = "not stated"
+
+
+def _model_card(card: ModelCard | None) -> dict:
+    """Every field of the card, the ones nobody stated marked as such: a reviewer
+    must see what is missing, not an absence that reads as 'nothing to say'."""
+    if card is None:
+        card = ModelCard()
+        given = False
+    else:
+        given = True
+    rows = []
+    for name, label in MODEL_CARD_FIELDS:
+        value = getattr(card, name)
+        text = _card_value(value)
+        rows.append({"label": label, "value": text or NOT_STATED, "stated": bool(text)})
+    missing = [r["label"] for r in rows if not r["stated"]]
+    if not given:
+        note = "No model card was supplied, so none of its fields is stated (pass model_card=... or [model_card])."
+    elif missing:
+        note = f"Not stated: {_human_list([m.lower() for m in missing])}."
+    else:
+        note = "Every field of the model card is stated."
+    return {"given": given, "rows": rows if given else [], "missing": missing, "note": note}
+
+
+def _card_value(value) -> str:
+    if value is None or value == ():
+        return ""
+    if isinstance(value, str):
+        return value
+    parts = []
+    for v in value:
+        if isinstance(v, Owner):
+            parts.append(v.name + (f" ({v.contact})" if v.contact else ""))
+        elif isinstance(v, SignOff):
+            extra = ", ".join(x for x in (v.role, v.decision, v.date) if x)
+            parts.append(v.name + (f" — {extra}" if extra else ""))
+        else:
+            parts.append(str(v))
+    return "; ".join(parts)
 
 
 def _findings(result: AuditResult, by_name: dict) -> list[dict]:

@@ -32,6 +32,7 @@ from auditor.results._section import (
 )
 from auditor.results._serde import SerialisationError, freeze, from_jsonable, loads_strict, to_jsonable
 from auditor.results.audit import SCHEMA_VERSION, AuditConfig, AuditResult, SectionConfig, section_config
+from auditor.results.model_card import MODEL_CARD_FIELDS, ModelCard, ModelCardError, Owner, SignOff
 from auditor.results.explanations import (
     AgreementResult,
     FeatureComparison,
@@ -67,6 +68,9 @@ from auditor.results.fairness import (
 from auditor.results.performance import (
     CalibrationCurve,
     ConfusionMatrix,
+    DecisionCosts,
+    GroupCost,
+    PrecisionRecallCurve,
     PerformanceResult,
     ResidualSummary,
     RocCurve,
@@ -74,6 +78,11 @@ from auditor.results.performance import (
 from auditor.results.policy import ExplanationPolicy, FairnessPolicy, PerformancePolicy, Policy, PolicyError
 
 __all__ = [
+    "MODEL_CARD_FIELDS",
+    "ModelCard",
+    "ModelCardError",
+    "Owner",
+    "SignOff",
     "SectionConfig",
     "SectionRegistryError",
     "SectionResult",
@@ -114,6 +123,9 @@ __all__ = [
     "AuditSummary",
     "CalibrationCurve",
     "ConfusionMatrix",
+    "DecisionCosts",
+    "GroupCost",
+    "PrecisionRecallCurve",
     "Disparity",
     "ExcludedGroup",
     "FairnessPolicy",

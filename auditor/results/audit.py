@@ -29,6 +29,7 @@ from auditor.results._section import (
 )
 from auditor.results._serde import SerialisationError, freeze, from_jsonable, loads_strict, to_jsonable
 from auditor.results._upgrade import upgrade
+from auditor.results.model_card import ModelCard
 from auditor.results.policy import Policy
 
 __all__ = ["AuditResult", "AuditConfig", "SectionConfig", "SCHEMA_VERSION"]
@@ -96,6 +97,9 @@ class AuditResult:
         The worst status among ``findings`` (``PASS`` when there are none).
     findings : tuple of Finding
         Policy checks, sorted from most to least severe.
+    model_card : ModelCard or None
+        What the model's owners state about it (intended use, limitations,
+        sign-off); ``None`` when no card was given.
     sections : dict of str to SectionResult
         The result of every section that completed, by name, in run order. A
         section that was skipped or failed is absent (see ``skipped`` and
@@ -113,6 +117,7 @@ class AuditResult:
     warnings: tuple[RecordedWarning, ...] = ()
     failures: tuple[SectionFailure, ...] = ()
     skipped: tuple[SkippedSection, ...] = ()
+    model_card: ModelCard | None = None
     sections: dict[str, SectionResult] = field(default_factory=dict)
 
     def __post_init__(self) -> None:

@@ -11,6 +11,9 @@ from auditor.results._section import SectionResult
 __all__ = [
     "ConfusionMatrix",
     "RocCurve",
+    "PrecisionRecallCurve",
+    "GroupCost",
+    "DecisionCosts",
     "CalibrationCurve",
     "ResidualSummary",
     "PerformanceResult",
@@ -37,6 +40,63 @@ class RocCurve:
     fpr: tuple[float, ...]
     tpr: tuple[float, ...]
     auc: float | None
+
+
+@dataclass(frozen=True)
+class PrecisionRecallCurve:
+    """Precision against recall for one class, thinned for display.
+
+    ``base_rate`` is the precision of a model that flags everyone: the curve's
+    floor, and why accuracy misleads when it is small.
+    """
+
+    label: str
+    precision: tuple[float, ...]
+    recall: tuple[float, ...]
+    average_precision: float | None
+    base_rate: float
+
+
+@dataclass(frozen=True)
+class GroupCost:
+    """Expected cost per 1,000 decisions within one group of a sensitive feature."""
+
+    grouping: str
+    group: str
+    count: int
+    cost_per_1000: Estimate
+
+
+@dataclass(frozen=True)
+class DecisionCosts:
+    """What the model's errors cost, at its current decisions and at the best threshold.
+
+    Attributes
+    ----------
+    matrix : dict of str to dict of str to float
+        The stated cost of each (true label, predicted label) cell.
+    cost_per_1000 : Estimate
+        Expected cost per 1,000 decisions at the model's current predictions.
+    by_group : tuple of GroupCost
+    current_threshold : float or None
+        The score threshold the current predictions amount to (binary), ``None``
+        when they are not a single threshold on the score.
+    best_threshold, best_cost_per_1000 : float or None
+        The threshold on the score minimising the cost on the audited rows, and
+        that cost. Chosen on the same rows it is measured on, so optimistic.
+    thresholds, curve : tuple of float
+        Cost per 1,000 decisions against the threshold (thinned), for the figure.
+    """
+
+    matrix: dict[str, dict[str, float]]
+    cost_per_1000: Estimate
+    by_group: tuple[GroupCost, ...] = ()
+    current_threshold: float | None = None
+    best_threshold: float | None = None
+    best_cost_per_1000: float | None = None
+    thresholds: tuple[float, ...] = ()
+    curve: tuple[float, ...] = ()
+    score_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -91,9 +151,11 @@ class PerformanceResult(SectionResult):
     confidence_level: float
     confusion_matrix: ConfusionMatrix | None = None
     roc_curves: tuple[RocCurve, ...] = ()
+    pr_curves: tuple[PrecisionRecallCurve, ...] = ()
     calibration: tuple[CalibrationCurve, ...] = ()
     residuals: ResidualSummary | None = None
     base_rates: dict[str, float] | None = None
+    costs: DecisionCosts | None = None
     notes: tuple[str, ...] = ()
 
     def metric(self, key: str) -> Metric:

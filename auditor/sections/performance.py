@@ -3,8 +3,9 @@ calibration curves (classification), residual summaries (regression)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -15,13 +16,17 @@ from auditor.policy import performance_findings
 from auditor.results import (
     CalibrationCurve,
     ConfusionMatrix,
+    DecisionCosts,
     Estimate,
+    GroupCost,
     Metric,
     PerformanceResult,
+    PrecisionRecallCurve,
     ResidualSummary,
     RocCurve,
 )
 from auditor.sections._base import Section
+from auditor.sections._costs import cost_matrix, current_threshold, threshold_costs, validate_costs
 
 __all__ = ["PerformanceSection"]
 
@@ -50,6 +55,18 @@ class PerformanceSection(Section):
         ROC curves are thinned to at most this many points for display.
     max_residual_points : int, default=1000
         Regression: residuals drawn in the scatter figure (a seeded sample).
+    costs : dict, optional
+        What each kind of decision costs, in any unit (a benefit is negative):
+        ``{"false_positive": 1, "false_negative": 5}`` for a binary task (true
+        outcomes cost 0 unless given as ``true_positive`` / ``true_negative``),
+        or ``{true_label: {predicted_label: cost}}`` for any classification task,
+        or, for multiclass, ``{true_label: cost}`` (the cost of misclassifying a
+        row of that class). The report then gives the expected cost per 1,000
+        decisions with its interval, overall and per group, and, for a binary
+        model with scores, the threshold that would minimise it. Without costs
+        nothing is invented.
+    max_cost_groups : int, default=50
+        Sensitive features with more groups than this get no per-group cost.
     """
 
     name = "performance"
@@ -63,15 +80,27 @@ class PerformanceSection(Section):
     n_calibration_bins: int = 10
     max_curve_points: int = 200
     max_residual_points: int = 1000
+    costs: Mapping[str, Any] | None = None
+    max_cost_groups: int = 50
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "costs", validate_costs(self.costs))
 
     def compute(self, ctx: AuditContext) -> PerformanceResult:
         n_boot = ctx.n_bootstrap if self.n_bootstrap is None else self.n_bootstrap
         if ctx.task == "regression":
+            if self.costs is not None:
+                raise ValueError("Expected no costs for a regression audit: decision costs need classes. Got some.")
             specs, stats, order = _regression(ctx)
         elif ctx.task == "binary":
             specs, stats, order = _binary(ctx, self.n_calibration_bins)
         else:
             specs, stats, order = _multiclass(ctx, self.n_calibration_bins)
+        cost = None
+        if self.costs is not None:
+            cost = _CostStats(ctx, self.costs, order, self.max_cost_groups)
+            specs = specs + [cost.spec]
+            stats = cost.wrap(stats)
         # the statistics see rows in a canonical order (see canonical_order): the
         # weights must follow it
         w = ctx.weights[order]
@@ -101,6 +130,10 @@ class PerformanceSection(Section):
         result["confusion_matrix"] = _confusion(ctx)
         result["base_rates"] = _base_rates(ctx)
         result["roc_curves"] = _roc_curves(ctx, self.max_curve_points, by_key)
+        result["pr_curves"] = _pr_curves(ctx, self.max_curve_points, by_key)
+        if cost is not None:
+            result["costs"] = cost.result(ctx, point, reps, level, by_key["expected_cost_per_1000"].estimate,
+                                          self.max_curve_points)
         if ctx.predictions.proba is not None and ctx.task in ("binary", "multiclass"):
             result["calibration"] = (_calibration(ctx, self.n_calibration_bins, by_key["expected_calibration_error"].estimate),)
         notes = []
@@ -146,6 +179,9 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndar
               f"Of the rows that truly are {pos}, the share the model finds."),
         _Spec("f1", "F1 score", True, "there are neither true nor predicted positives",
               "Harmonic mean of precision and recall."),
+        _Spec("matthews_corrcoef", "Matthews correlation", True,
+              "the model predicts one class only, or y holds one class (a correlation with a constant is undefined)",
+              "Correlation between predictions and outcomes, from -1 to 1 (0 is chance); not flattered by a rare class."),
     ]
     ties = M.TieGroups(score) if score is not None else None
     if score is not None:
@@ -186,6 +222,9 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndar
             "precision": M.safe_divide(tp, tp + fp),
             "recall": tpr,
             "f1": M.safe_divide(2 * tp, 2 * tp + fp + fn),
+            "matthews_corrcoef": M.matthews_corrcoef(
+                np.column_stack([tp + fn, fp + tn]), np.column_stack([tp + fp, fn + tn]), tp + tn, total
+            ),
             "base_rate": M.safe_divide(tp + fn, total),
             "selection_rate": M.safe_divide(tp + fp, total),
         }
@@ -232,6 +271,11 @@ def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.
             _Spec(f"recall_{avg}", f"Recall ({avg})", True, "no class has rows", f"Recall, {what}."),
             _Spec(f"f1_{avg}", f"F1 score ({avg})", True, "no class has rows", f"F1 score, {what}."),
         ]
+    specs.append(_Spec(
+        "matthews_corrcoef", "Matthews correlation", True,
+        "the model predicts one class only, or y holds one class (a correlation with a constant is undefined)",
+        "Correlation between predictions and outcomes over all classes, from -1 to 1 (0 is chance).",
+    ))
     score = None if raw_score is None else raw_score[order]
     ovr = []
     if score is not None and not unknown.any():
@@ -272,6 +316,7 @@ def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.
         out = {
             "accuracy": M.safe_divide(W @ correct, total),
             "balanced_accuracy": _masked_mean(recall, in_y),
+            "matthews_corrcoef": M.matthews_corrcoef(true, pred, tp.sum(axis=1), total),
         }
         for name, values in (("precision", precision), ("recall", recall), ("f1", f1)):
             out[f"{name}_macro"] = _masked_mean(values, present)
@@ -453,3 +498,77 @@ def _residuals(ctx: AuditContext, max_points: int) -> ResidualSummary:
         histogram_counts=tuple(float(v) for v in counts),
         n_rows=n,
     )
+
+
+def _pr_curves(ctx: AuditContext, max_points: int, metrics: dict[str, Metric]) -> tuple[PrecisionRecallCurve, ...]:
+    from sklearn.metrics import precision_recall_curve
+
+    score = ctx.y_score
+    if ctx.task != "binary" or score is None or not ctx.y_true_pos.any() or ctx.y_true_pos.all():
+        return ()
+    precision, recall, _ = precision_recall_curve(ctx.y_true_pos, score, sample_weight=ctx.sample_weight)
+    keep = _thin(len(precision), max_points)
+    w = ctx.weights
+    return (PrecisionRecallCurve(
+        label=str(ctx.pos_label),
+        precision=tuple(map(float, precision[keep])),
+        recall=tuple(map(float, recall[keep])),
+        average_precision=metrics["average_precision"].estimate.value if "average_precision" in metrics else None,
+        base_rate=float(w[ctx.y_true_pos].sum() / w.sum()),
+    ),)
+
+
+class _CostStats:
+    """The cost statistics added to the section's bootstrap: overall and per group
+    of each sensitive feature, from the same resamples as every other metric."""
+
+    spec = _Spec("expected_cost_per_1000", "Expected cost per 1,000 decisions", False, "no rows",
+                 "The stated cost of each kind of decision, averaged over the audited rows, times 1,000.")
+
+    def __init__(self, ctx: AuditContext, costs: dict, order: np.ndarray, max_groups: int) -> None:
+        self.labels = tuple(str(c) for c in ctx.labels)
+        self.C = cost_matrix(costs, self.labels, ctx.task, ctx.pos_index)
+        self.row_cost = self.C[ctx.y_true_code, ctx.y_pred_code][order]
+        self.groups: list[tuple[str, str, np.ndarray]] = []
+        for col in ctx.sensitive_features.columns:
+            values = ctx.sensitive_features[col].astype(str).to_numpy()[order]
+            labels = sorted(set(values))
+            if len(labels) > max_groups:
+                continue
+            self.groups += [(str(col), lab, (values == lab).astype(float)) for lab in labels]
+
+    def wrap(self, stats: Stats) -> Stats:
+        def with_costs(W: np.ndarray) -> dict[str, np.ndarray]:
+            out = stats(W)
+            total = W.sum(axis=1)
+            out["expected_cost_per_1000"] = 1000.0 * M.safe_divide(W @ self.row_cost, total)
+            for j, (_, _, mask) in enumerate(self.groups):
+                out[f"cost_group|{j}"] = 1000.0 * M.safe_divide(W @ (self.row_cost * mask), W @ mask)
+            return out
+
+        return with_costs
+
+    def result(self, ctx: AuditContext, point: dict, reps: dict, level: float, overall: Estimate,
+               max_points: int) -> DecisionCosts:
+        by_group = tuple(
+            GroupCost(grouping=g, group=lab, count=int(mask.sum()),
+                      cost_per_1000=_estimate(point[f"cost_group|{j}"], reps.get(f"cost_group|{j}"), level,
+                                              f"group {lab} has no rows"))
+            for j, (g, lab, mask) in enumerate(self.groups)
+        )
+        matrix = {t: {p: float(self.C[i, j]) for j, p in enumerate(self.labels)} for i, t in enumerate(self.labels)}
+        extra: dict[str, Any] = {}
+        score = ctx.y_score
+        if ctx.task == "binary" and score is not None:
+            thresholds, curve = threshold_costs(score, ctx.y_true_pos, ctx.weights, self.C, ctx.pos_index)
+            best = int(np.argmin(curve))
+            keep = _thin(len(curve) - 1, max_points) + 1  # +inf (nothing positive) cannot be drawn
+            extra = dict(
+                current_threshold=current_threshold(score, ctx.y_pred_pos),
+                best_threshold=None if not np.isfinite(thresholds[best]) else float(thresholds[best]),
+                best_cost_per_1000=float(curve[best]),
+                thresholds=tuple(float(x) for x in thresholds[keep]),
+                curve=tuple(float(x) for x in curve[keep]),
+                score_label=f"P({ctx.pos_label})" if ctx.score_kind == "probability" else "decision score",
+            )
+        return DecisionCosts(matrix=matrix, cost_per_1000=overall, by_group=by_group, **extra)
