@@ -17,6 +17,8 @@ from auditor.plots.explanations import (
 from auditor.plots.performance import (
     plot_calibration,
     plot_confusion_matrix,
+    plot_cost_curve,
+    plot_precision_recall,
     plot_residual_histogram,
     plot_residuals,
     plot_roc_curve,
@@ -34,6 +36,8 @@ __all__ = [
     "plot_shap_importance",
     "plot_shap_waterfall",
     "plot_confusion_matrix",
+    "plot_cost_curve",
+    "plot_precision_recall",
     "plot_residual_histogram",
     "plot_residuals",
     "plot_roc_curve",

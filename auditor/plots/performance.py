@@ -8,7 +8,15 @@ from matplotlib.axes import Axes
 from auditor.plots._style import PALETTE, new_axes, style
 from auditor.results import PerformanceResult
 
-__all__ = ["plot_roc_curve", "plot_calibration", "plot_confusion_matrix", "plot_residuals", "plot_residual_histogram"]
+__all__ = [
+    "plot_roc_curve",
+    "plot_precision_recall",
+    "plot_cost_curve",
+    "plot_calibration",
+    "plot_confusion_matrix",
+    "plot_residuals",
+    "plot_residual_histogram",
+]
 
 
 def plot_roc_curve(result: PerformanceResult, *, ax: Axes | None = None) -> Axes:
@@ -25,6 +33,48 @@ def plot_roc_curve(result: PerformanceResult, *, ax: Axes | None = None) -> Axes
         ax.set_ylabel("True positive rate")
         ax.set_title("ROC curve")
         ax.legend(loc="lower right", fontsize=8, frameon=False)
+    return ax
+
+
+def plot_precision_recall(result: PerformanceResult, *, ax: Axes | None = None) -> Axes:
+    """Precision against recall, with the base rate a model flagging everyone reaches."""
+    if not result.pr_curves:
+        raise ValueError("Expected a binary result with scores (a precision-recall curve). Got none.")
+    ax = new_axes(ax, (4.2, 3.8))
+    with style():
+        for i, curve in enumerate(result.pr_curves):
+            ap = "" if curve.average_precision is None else f" (AP {curve.average_precision:.3f})"
+            ax.step(curve.recall, curve.precision, where="post", color=PALETTE[i % len(PALETTE)], lw=1.6,
+                    label=f"model{ap}")
+            ax.axhline(curve.base_rate, ls="--", lw=1, color="#777777", label=f"flag everyone ({curve.base_rate:.1%})")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.01)
+        ax.set_xlabel("Recall (share of true positives found)")
+        ax.set_ylabel("Precision (share of flags that are right)")
+        ax.set_title("Precision-recall curve")
+        ax.legend(loc="upper right", fontsize=8, frameon=False)
+    return ax
+
+
+def plot_cost_curve(result: PerformanceResult, *, ax: Axes | None = None) -> Axes:
+    """Expected cost per 1,000 decisions against the score threshold, with the
+    current and the cost-minimising thresholds marked."""
+    costs = result.costs
+    if costs is None or not costs.curve:
+        raise ValueError("Expected a binary result with costs and scores. Got none.")
+    ax = new_axes(ax, (5.0, 3.4))
+    with style():
+        ax.plot(costs.thresholds, costs.curve, color=PALETTE[0], lw=1.6, label="cost at each threshold")
+        if costs.current_threshold is not None and costs.cost_per_1000.value is not None:
+            ax.scatter([costs.current_threshold], [costs.cost_per_1000.value], color=PALETTE[3], zorder=3, s=30,
+                       label="current")
+        if costs.best_threshold is not None and costs.best_cost_per_1000 is not None:
+            ax.scatter([costs.best_threshold], [costs.best_cost_per_1000], color=PALETTE[2], zorder=3, s=30,
+                       marker="D", label="lowest cost")
+        ax.set_xlabel(f"Threshold on {costs.score_label} (flag when at or above)")
+        ax.set_ylabel("Cost per 1,000 decisions")
+        ax.set_title("What errors cost at each threshold")
+        ax.legend(loc="best", fontsize=8, frameon=False)
     return ax
 
 

@@ -43,8 +43,13 @@ def fmt_range(low: float, high: float, digits: int = 3) -> str:
     Scientific notation is kept only when both bounds need it (additivity errors
     near 1e-14), where fixed decimals would print ``0.000 – 0.000``."""
     a, b = fmt_num(low, digits), fmt_num(high, digits)
-    if ("e" in a) != ("e" in b) and max(abs(low), abs(high)) < 1e6:
+    big = max(abs(low), abs(high))
+    if ("e" in a) != ("e" in b) and big < 1e6:
         a, b = f"{low:.{digits}f}", f"{high:.{digits}f}"
+    elif 100 <= big < 1e6 and "e" not in a + b:
+        # the decimals of the larger bound for both: "860 – 1,204", not "860.6 – 1,204"
+        places = 0 if big >= 1000 else 1
+        a, b = f"{low:,.{places}f}", f"{high:,.{places}f}"
     return f"{a} – {b}"
 
 

@@ -29,6 +29,7 @@ def render_text(result: AuditResult, *, width: int = _WIDTH) -> str:
     verdict = v["verdict"]
     out += ["", f"Verdict: {verdict['status']}", wrap(verdict["sentence"], "  ", width)]
     out += [wrap("Model card: " + v["model_card"]["note"], "  ", width)]
+    out += ["", *(wrap(n, "  ", width, first="! ") for n in v["summary_notes"])] if v["summary_notes"] else []
     if v["findings"]:
         counts = ", ".join(f"{c['n']} {c['status']}" for c in verdict["counts"])
         out += ["", f"Findings ({counts}):"]

@@ -84,6 +84,8 @@ def build_view(result: AuditResult, *, figures: bool = True) -> dict:
         "lede": _lede(result, sections),
         "verdict": _verdict(result),
         "model_card": _model_card(result.model_card),
+        # sentences a section wants on page 1 (an imbalanced outcome, what errors cost)
+        "summary_notes": [n for v in sections for n in v.get("summary_notes", ())],
         "findings": (findings := _findings(result, by_name)),
         # page 1 gives full sentences to what needs attention and one line to each
         # passed check, so a long policy still fits a reader's first page
@@ -225,7 +227,9 @@ def _model_card(card: ModelCard | None) -> dict:
         note = f"Not stated: {_human_list([m.lower() for m in missing])}."
     else:
         note = "Every field of the model card is stated."
-    return {"given": given, "rows": rows if given else [], "missing": missing, "note": note}
+    # stated fields in a table, the others named in one line: a card with few
+    # fields stated must not push the findings off page 1
+    return {"given": given, "rows": [r for r in rows if r["stated"]], "all_rows": rows, "missing": missing, "note": note}
 
 
 def _card_value(value) -> str:

@@ -32,7 +32,6 @@ from auditor.results._section import (
 )
 from auditor.results._serde import SerialisationError, freeze, from_jsonable, loads_strict, to_jsonable
 from auditor.results.audit import SCHEMA_VERSION, AuditConfig, AuditResult, SectionConfig, section_config
-from auditor.results.model_card import MODEL_CARD_FIELDS, ModelCard, ModelCardError, Owner, SignOff
 from auditor.results.explanations import (
     AgreementResult,
     FeatureComparison,
@@ -65,13 +64,14 @@ from auditor.results.fairness import (
     ShapByGroup,
     ShapGroupDifference,
 )
+from auditor.results.model_card import MODEL_CARD_FIELDS, ModelCard, ModelCardError, Owner, SignOff
 from auditor.results.performance import (
     CalibrationCurve,
     ConfusionMatrix,
     DecisionCosts,
     GroupCost,
-    PrecisionRecallCurve,
     PerformanceResult,
+    PrecisionRecallCurve,
     ResidualSummary,
     RocCurve,
 )

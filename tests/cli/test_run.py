@@ -253,3 +253,41 @@ def test_json_is_reproducible(ws, tmp_path):
     for d in (a, b):
         d["provenance"].pop("created_at")
     assert a == b
+
+
+def test_model_card_from_the_config_reaches_html_pdf_and_json(ws, tmp_path, capsys):
+    import io
+
+    from pypdf import PdfReader
+
+    cfg = tmp_path / "card.toml"
+    cfg.write_text(
+        (ws / "lenient.toml").read_text()
+        + '[model_card]\nowners = ["Churn analytics"]\nintended_use = "Retention offers <i>only</i>"\n'
+    )
+    out, pdf, js = tmp_path / "r.html", tmp_path / "r.pdf", tmp_path / "r.json"
+    argv = ["run", "--model", str(ws / "model.skops"), "--data", str(ws / "data.csv"), "--target", "outcome",
+            "--sensitive", "group", "--config", str(cfg), "--sections", "performance",
+            "--out", str(out), "--pdf", str(pdf), "--json", str(js)]
+    assert main(argv) == EXIT_OK, capsys.readouterr().err
+    result = AuditResult.from_json(js)
+    assert result.model_card.intended_use == "Retention offers <i>only</i>"
+    html = out.read_text(encoding="utf-8")
+    assert "Retention offers &lt;i&gt;only&lt;/i&gt;" in html and "<i>only</i>" not in html
+    assert "Not stated: overview, version" in html
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.read_bytes())).pages[:3])
+    assert "Retention offers <i>only</i>" in " ".join(text.split()) and "Not stated" in text
+
+
+def test_model_card_file_next_to_the_config(ws, tmp_path, capsys):
+    (tmp_path / "card.yaml").write_text("intended_use: Retention offers\nlimitations: [Trained on 2025 only]\n")
+    cfg = tmp_path / "audit.toml"
+    cfg.write_text((ws / "lenient.toml").read_text() + '[model_card]\nfile = "card.yaml"\n')
+    js = tmp_path / "r.json"
+    argv = ["run", "--model", str(ws / "model.skops"), "--data", str(ws / "data.csv"), "--target", "outcome",
+            "--config", str(cfg), "--sections", "performance", "--json", str(js)]
+    assert main(argv) == EXIT_OK, capsys.readouterr().err
+    assert AuditResult.from_json(js).model_card.limitations == ("Trained on 2025 only",)
+    cfg.write_text('[model_card]\nintended_uses = "typo"\n')
+    assert main(argv + ["--force"]) == EXIT_USAGE
+    assert "Unknown key(s) ['intended_uses'] in [model_card]" in capsys.readouterr().err

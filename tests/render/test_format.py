@@ -12,3 +12,9 @@ def test_interval_bounds_read_alike():
     assert fmt_range(0.29, 0.35) == "0.290 – 0.350"
     assert fmt_ci(Estimate(0.3, 0.29, 0.35), percent=True) == "29.0% – 35.0%"
     assert fmt_ci(Estimate(None, None, None, reason="0/0")) == ""
+
+
+def test_bounds_of_different_sizes_read_alike():
+    assert fmt_range(860.6, 1204.3) == "861 – 1,204"
+    assert fmt_range(104.25, 230.5) == "104.2 – 230.5"
+    assert fmt_range(0.5, 12.25) == "0.500 – 12.250"

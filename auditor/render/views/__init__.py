@@ -24,6 +24,9 @@ Optional keys the document reads:
 ``methods``
     Rows ``{"label", "value"}`` shown in the appendix under the chapter's title:
     explainers, sample sizes, seeds, bootstrap sizes.
+``summary_notes``
+    Sentences the executive summary must carry (an outcome so rare that accuracy
+    misleads, what errors cost).
 """
 
 from __future__ import annotations
