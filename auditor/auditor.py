@@ -23,7 +23,9 @@ from auditor.data import (
     validate_target,
     validate_X,
 )
+from auditor.fairness.labels import check_group_labels
 from auditor.model import ModelAdapter, Task, resolve_pos_label
+from auditor.preflight import check_probabilities, preflight
 from auditor.results import (
     SCHEMA_VERSION,
     AuditConfig,
@@ -153,6 +155,8 @@ class Auditor:
         self._model_name = model_name or self._model.name
         self._model_description = self._model.description
         self._setup_warnings = list(self._model.warnings)
+        self._setup_warnings += preflight(self._model, self._data, task=task)
+        self._setup_warnings += check_group_labels(sensitive, self.sections)
 
     def _configure(self, random_state, sections, policy, n_bootstrap, errors, n_jobs, data_name) -> None:
         self.random_state = _check_random_state(random_state)
@@ -229,7 +233,7 @@ class Auditor:
         weights = validate_sample_weight(sample_weight, n, index)
         resolved, cls_arr = _task_from_predictions(y_true_arr, y_pred_arr, task, classes)
         pos = None
-        warnings: list[str] = []
+        warnings: list[str] = check_group_labels(sensitive, self.sections)
         if resolved == "binary":
             pos, warning = resolve_pos_label(cls_arr, pos_label)
             if warning:
@@ -389,6 +393,7 @@ def _predict(model: ModelAdapter, X_model: Any) -> Predictions:
         proba = model.predict_proba(X_model)
         if not np.isfinite(proba).all():
             raise ValueError("Expected finite probabilities from model.predict_proba. Got NaN or infinity.")
+        check_probabilities(proba)
     elif model.response_method == "decision_function":
         decision = model.decision_function(X_model)
     if model.task == "regression" and not np.isfinite(np.asarray(y_pred, dtype=float)).all():

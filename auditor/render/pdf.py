@@ -160,9 +160,15 @@ def render_pdf(
         If the rendering was incomplete (a URL to fetch, an unreadable image).
     """
     _check_page_size(page_size)
+    from auditor.render._offline import ExternalURLError
     from auditor.render.html import render_html
 
-    return html_to_pdf(render_html(result, template_dir=template_dir), page_size=page_size)
+    try:
+        html = render_html(result, template_dir=template_dir)
+    except ExternalURLError as exc:
+        # the HTML writer's rule and message; PdfRenderError is what PDF callers catch
+        raise PdfRenderError(str(exc)) from None
+    return html_to_pdf(html, page_size=page_size)
 
 
 def write_pdf(

@@ -16,6 +16,7 @@ from auditor.bootstrap import bootstrap, canonical_order, content_rank, percenti
 from auditor.context import AuditContext, SkipSection
 from auditor.fairness.disparity import compute_disparity, disparity_specs
 from auditor.fairness.groups import Grouping, apply_bins, build_groupings
+from auditor.fairness.labels import DEFAULT_MAX_GROUPS
 from auditor.fairness.mitigation import threshold_optimizer_outcomes
 from auditor.fairness.proxies import find_proxies
 from auditor.fairness.rates import GroupStats, binary_stats, multiclass_stats, regression_stats
@@ -56,6 +57,9 @@ class FairnessSection:
         tasks with scores (it reuses the cached scores: about a second on Adult).
     max_shap_features : int, default=10
         Features listed in the SHAP-by-group table.
+    max_groups : int, default=50
+        Most distinct values a non-numeric sensitive feature may have; more is an
+        error when the audit is set up (see :mod:`auditor.fairness.labels`).
     """
 
     name: ClassVar[str] = "fairness"
@@ -67,6 +71,7 @@ class FairnessSection:
     proxies: bool = True
     mitigation: bool | None = None
     max_shap_features: int = 10
+    max_groups: int = DEFAULT_MAX_GROUPS
 
     def compute(self, ctx: AuditContext) -> FairnessResult:
         if ctx.sensitive_features.shape[1] == 0:

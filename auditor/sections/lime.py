@@ -9,6 +9,7 @@ from typing import Any, ClassVar, Literal
 from auditor.context import AuditContext
 from auditor.explain._lime import explain_rows, make_lime
 from auditor.explain._rows import automatic_rows, named_rows
+from auditor.explain._support import require_scores
 from auditor.results import LimeResult
 
 __all__ = ["LimeSection", "LIME_RESULT"]
@@ -63,6 +64,7 @@ class LimeSection:
             raise ValueError(f"Expected max_auto_rows >= 0. Got {self.max_auto_rows!r} instead.")
 
     def compute(self, ctx: AuditContext) -> LimeResult:
+        require_scores(ctx, "LIME")
         # resolve the named rows first: a typo fails before any work is done
         selected = named_rows(ctx, self.rows)
         seen = {r.position for r in selected}

@@ -18,6 +18,7 @@ from auditor.bootstrap import bootstrap, percentile_interval
 from auditor.context import AuditContext
 from auditor.explain._rows import automatic_rows, row_label
 from auditor.explain._shap import SHAP_RUN, ShapOptions, ShapRun, compute_shap
+from auditor.explain._support import require_scores
 from auditor.explain._values import is_numeric, raw_column, raw_value
 from auditor.results import (
     Estimate,
@@ -113,6 +114,7 @@ class ShapSection:
             raise ValueError(f"Expected n_samples to be None or a positive int. Got {self.n_samples!r} instead.")
 
     def compute(self, ctx: AuditContext) -> ShapResult:
+        require_scores(ctx, "SHAP")
         options = ShapOptions(
             time_budget=self.time_budget,
             n_samples=self.n_samples,
