@@ -16,11 +16,62 @@ import typing
 from functools import cache
 from typing import Any, Literal, Union, get_args, get_origin
 
-__all__ = ["to_jsonable", "from_jsonable", "SerialisationError"]
+__all__ = ["to_jsonable", "from_jsonable", "loads_strict", "SerialisationError"]
 
 
 class SerialisationError(ValueError):
     """A value cannot be represented in, or read back from, the audit JSON."""
+
+
+def loads_strict(text: str) -> Any:
+    """Parse JSON text as the standard defines it, without ``NaN`` or ``Infinity``.
+
+    Python's ``json`` module accepts the literals ``NaN``, ``Infinity`` and
+    ``-Infinity``, which no JSON standard allows and the auditor never writes (an
+    undefined value is ``null`` with a reason). An archive holding one was edited
+    or produced elsewhere, and reading it would turn a number into NaN silently.
+
+    Raises
+    ------
+    SerialisationError
+        Naming the literal and its line, column and the key before it.
+    json.JSONDecodeError
+        For text that is not JSON at all (a ``ValueError`` too).
+    """
+    import json
+
+    def refuse(literal: str) -> Any:
+        raise SerialisationError(
+            f"Expected standard JSON numbers in the audit archive. Got {literal} {_locate(text, literal)} instead; "
+            "an undefined value is written as null (with a reason), never as NaN or Infinity."
+        )
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _locate(text: str, literal: str) -> str:
+    """``at line L, column C (value of "key")`` for the first ``literal`` outside a string."""
+    i, n, in_string, last_key, string_start = 0, len(text), False, None, 0
+    while i < n:
+        ch = text[i]
+        if in_string:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == '"':
+                in_string = False
+                rest = text[i + 1 : i + 40].lstrip()
+                if rest.startswith(":"):
+                    last_key = text[string_start + 1 : i]
+        elif ch == '"':
+            in_string, string_start = True, i
+        elif text.startswith(literal, i):
+            line = text.count("\n", 0, i) + 1
+            column = i - (text.rfind("\n", 0, i) + 1) + 1
+            key = f" (value of {last_key!r})" if last_key is not None else ""
+            return f"at line {line}, column {column}{key}"
+        i += 1
+    return "in the text"
 
 
 def to_jsonable(obj: Any, *, path: str = "$") -> Any:

@@ -18,7 +18,7 @@ from auditor.results._base import (
     Status,
     worst_status,
 )
-from auditor.results._serde import SerialisationError, from_jsonable, to_jsonable
+from auditor.results._serde import SerialisationError, from_jsonable, loads_strict, to_jsonable
 from auditor.results.explanations import AgreementResult, ImportanceResult, LimeResult, ShapResult
 from auditor.results.fairness import FairnessResult
 from auditor.results.performance import PerformanceResult
@@ -121,7 +121,7 @@ class AuditResult:
         text = source
         if isinstance(source, PathLike) or (isinstance(source, str) and not source.lstrip().startswith("{")):
             text = Path(source).read_text(encoding="utf-8")
-        return cls.from_dict(json.loads(text))
+        return cls.from_dict(loads_strict(text))
 
     # -- views (rendering lives in auditor.render; imported late so that
     # loading a result needs neither jinja nor matplotlib) ---------------------
