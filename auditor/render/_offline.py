@@ -81,8 +81,9 @@ def check_offline(html: str, *, template_dir: str | PathLike[str] | None = None,
     more = f" and {len(urls) - 5} more" if len(urls) > 5 else ""
     raise ExternalURLError(
         f"Expected a self-contained {what}: no URL except data: URIs and in-page anchors (#...), in the HTML "
-        f"and the PDF alike. Got {', '.join(found)}{more} instead. Inline the resource as a data: URI "
-        "(e.g. a logo as data:image/png;base64,...) or remove it."
+        f"and the PDF alike. Got {', '.join(found)}{more} instead: the HTML must load nothing when opened, and "
+        "the PDF renderer does not fetch URLs. Inline the resource as a data: URI (e.g. a logo as "
+        "data:image/png;base64,...) or remove it."
     )
 
 
