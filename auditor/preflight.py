@@ -111,9 +111,12 @@ def preflight(model: ModelAdapter, data: AuditData, *, task: str = "auto") -> li
     out: list[str] = []
     frame = data.X[list(model.feature_names)]
     suspects = _suspects(frame)
-    base = _clean_slice(frame, suspects)
+    base, unusable = _clean_slice(frame, suspects)
+    failed = "Expected the model to predict on the audited rows. A trial on the first rows failed"
+    if unusable:
+        failed = f"{failed} (column(s) {unusable} hold no value other than missing, infinite or text ones)"
     with record_warnings() as caught:
-        _trial(model, base, "Expected the model to predict on the audited rows. A trial on the first rows failed")
+        _trial(model, base, failed)
         out += _contract(model, base)
     out += _column_trials(model, frame, base, suspects, data.index)
     out += [f"The model warned when called: {message}" for message in caught]
@@ -225,21 +228,25 @@ def _suspects(frame: pd.DataFrame) -> list[_Suspect]:
     return out
 
 
-def _clean_slice(frame: pd.DataFrame, suspects: list[_Suspect]) -> pd.DataFrame:
-    """The first rows, each suspect cell replaced by a usable value of its column."""
+def _clean_slice(frame: pd.DataFrame, suspects: list[_Suspect]) -> tuple[pd.DataFrame, list[str]]:
+    """The first rows, each suspect cell replaced by a usable value of its column,
+    and the columns that have no usable value at all."""
     base = frame.iloc[:TRIAL_ROWS].copy()
+    unusable: list[str] = []
     for sus in suspects:
         usable = np.ones(len(frame), dtype=bool)
         for other in suspects:
             if other.column == sus.column:
                 usable[other.positions] = False
         if not usable.any():
-            continue  # nothing to replace with: the trial will show it
+            if sus.column not in unusable:
+                unusable.append(sus.column)
+            continue  # nothing to replace with: the trial shows whether the model copes
         typical = frame[sus.column].iloc[int(np.flatnonzero(usable)[0])]
         rows = sus.positions[sus.positions < len(base)]
         if len(rows):
             base.iloc[rows, base.columns.get_loc(sus.column)] = typical
-    return base
+    return base, unusable
 
 
 def _with(base: pd.DataFrame, frame_values: dict[str, list[Any]]) -> pd.DataFrame:

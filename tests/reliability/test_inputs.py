@@ -58,6 +58,7 @@ def test_text_nan_and_infinity_in_columns_are_one_error_naming_columns_and_rows(
     bad["hours"] = bad["hours"].astype(int).astype(str)
     bad.loc["id17", "hours"] = "48 h"
     bad.loc[["id3", "id8"], "age"] = np.nan
+    before = bad.copy(deep=True)
     with pytest.raises(AuditInputError) as info:
         Auditor(model, bad, y, sensitive_features=["sex"])
     message = str(info.value)
@@ -65,8 +66,7 @@ def test_text_nan_and_infinity_in_columns_are_one_error_naming_columns_and_rows(
     assert "'hours' holds text that is not a number ('48 h') in 1 row (row 'id17')" in message
     assert "'age' holds missing values (NaN) in 2 rows (rows 'id3', 'id8')" in message
     assert "could not convert string to float: '48 h'" in message  # the model's own words, with the column
-    pd.testing.assert_frame_equal(bad.loc[["id3"]], bad.loc[["id3"]])  # and the user's frame is as it was
-    assert bad.loc["id17", "hours"] == "48 h" and np.isnan(bad.loc["id3", "age"])
+    pd.testing.assert_frame_equal(bad, before)  # the trials ran on copies: the user's frame is as it was
 
 
 def test_infinity_the_model_rejects_is_an_error(data):
