@@ -19,7 +19,9 @@ from auditor.data import (
     validate_target,
     validate_X,
 )
+from auditor.fairness.labels import check_group_labels
 from auditor.model import ModelAdapter, PredictionsAdapter, SuppliedPredictions
+from auditor.preflight import check_probabilities, preflight
 from auditor.results import (
     SCHEMA_VERSION,
     AuditConfig,
@@ -194,6 +196,11 @@ class Auditor:
         self._data = AuditData(X_valid, y_true, sensitive.frame, weights, index, target_name)
         self._predictions = None
         self._model_name = model_name or self._adapter.name
+        # what the reader should know about the inputs before any section runs
+        self._setup_warnings = list(self._adapter.warnings)
+        if supplied is None:
+            self._setup_warnings += preflight(self._adapter, self._data, task=task)
+        self._setup_warnings += check_group_labels(sensitive.frame, self.sections)
 
     # -- alternative constructor ---------------------------------------------------
     @classmethod
@@ -246,6 +253,8 @@ class Auditor:
             _emit(progress, "predict", "start", None)
             t0 = time.perf_counter()
             self._predictions = self._adapter.predictions(self._data.X)
+            if self._predictions.proba is not None and self._model is not None:
+                check_probabilities(self._predictions.proba)
             _emit(progress, "predict", "done", time.perf_counter() - t0)
         adapter = self._adapter
         ctx = AuditContext(
@@ -260,7 +269,7 @@ class Auditor:
             confidence_level=self.confidence_level,
             n_jobs=self.n_jobs,
         )
-        for message in adapter.warnings:
+        for message in self._setup_warnings:
             ctx.warn("inputs", message)
         return ctx
 

@@ -1,7 +1,8 @@
 """Validation of the data an audit is given, and its fingerprint.
 
 Every error names the argument or column at fault and says what was expected and
-what was got. Nothing here modifies the caller's objects: the validated data are
+what was got; value errors are :class:`~auditor.errors.AuditInputError` (a
+``ValueError``), which the command line reports as an input error (exit 2). Nothing here modifies the caller's objects: the validated data are
 new frames on a positional ``RangeIndex`` (pandas' copy-on-write keeps that cheap).
 """
 
@@ -13,6 +14,8 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
+
+from auditor.errors import AuditInputError
 
 __all__ = [
     "AuditData",
@@ -82,23 +85,23 @@ def validate_X(X: Any) -> tuple[pd.DataFrame, pd.Index]:
     elif isinstance(X, np.ndarray) or hasattr(X, "__array__"):
         arr = np.asarray(X)
         if arr.ndim != 2:
-            raise ValueError(f"Expected X to be 2-D (rows, columns). Got an array with shape {arr.shape} instead.")
+            raise AuditInputError(f"Expected X to be 2-D (rows, columns). Got an array with shape {arr.shape} instead.")
         frame = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
     else:
         raise TypeError(f"Expected X to be a pandas DataFrame or a 2-D array. Got {type(X).__name__} instead.")
     if frame.shape[0] == 0 or frame.shape[1] == 0:
-        raise ValueError(
+        raise AuditInputError(
             f"Expected X to have at least one row and one column. Got shape {frame.shape} instead."
         )
     non_str = [c for c in frame.columns if not isinstance(c, str)]
     if non_str:
-        raise ValueError(
+        raise AuditInputError(
             f"Expected X's column names to be strings. Got {non_str[:5]!r}; "
             "rename them, e.g. X.columns = X.columns.astype(str)."
         )
     dupes = sorted({c for c in frame.columns if (frame.columns == c).sum() > 1})
     if dupes:
-        raise ValueError(f"Expected unique column names in X. Got duplicates: {dupes}.")
+        raise AuditInputError(f"Expected unique column names in X. Got duplicates: {dupes}.")
     index = frame.index.copy()
     positional = frame.reset_index(drop=True)
     return positional, index
@@ -110,7 +113,7 @@ def _check_aligned(obj: Any, index: pd.Index | None, name: str) -> None:
     if index is None or not isinstance(obj, (pd.Series, pd.DataFrame)):
         return
     if not obj.index.equals(index):
-        raise ValueError(
+        raise AuditInputError(
             f"Expected {name} to have the same index as X (same labels, same order). "
             f"Got a different index (first labels {list(obj.index[:3])!r} vs "
             f"{list(index[:3])!r}); align it, or pass a numpy array to match rows by position."
@@ -119,7 +122,7 @@ def _check_aligned(obj: Any, index: pd.Index | None, name: str) -> None:
 
 def _check_length(n: int, expected: int, name: str) -> None:
     if n != expected:
-        raise ValueError(f"Expected {name} to have {expected} rows, one per row of X. Got {n} instead.")
+        raise AuditInputError(f"Expected {name} to have {expected} rows, one per row of X. Got {n} instead.")
 
 
 def validate_target(y: Any, n_rows: int | None, index: pd.Index | None, *, name: str = "y") -> tuple[np.ndarray, str]:
@@ -132,11 +135,11 @@ def validate_target(y: Any, n_rows: int | None, index: pd.Index | None, *, name:
         missing values.
     """
     if y is None:
-        raise ValueError(f"Expected {name} (the true outcomes). Got None instead.")
+        raise AuditInputError(f"Expected {name} (the true outcomes). Got None instead.")
     target_name = "target"
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
-            raise ValueError(f"Expected {name} to be one column. Got a DataFrame with {y.shape[1]} columns.")
+            raise AuditInputError(f"Expected {name} to be one column. Got a DataFrame with {y.shape[1]} columns.")
         y = y.iloc[:, 0]
     if isinstance(y, pd.Series):
         _check_aligned(y, index, name)
@@ -152,14 +155,14 @@ def validate_target(y: Any, n_rows: int | None, index: pd.Index | None, *, name:
             values = values[:, 0]
         missing = pd.isna(values) if values.ndim == 1 else None
     if values.ndim != 1:
-        raise ValueError(f"Expected {name} to be 1-D. Got shape {values.shape} instead.")
+        raise AuditInputError(f"Expected {name} to be 1-D. Got shape {values.shape} instead.")
     if n_rows is not None:
         _check_length(len(values), n_rows, name)
     if len(values) == 0:
-        raise ValueError(f"Expected {name} to have at least one row. Got none.")
+        raise AuditInputError(f"Expected {name} to have at least one row. Got none.")
     if missing is not None and missing.any():
         where = np.flatnonzero(missing)[:5].tolist()
-        raise ValueError(
+        raise AuditInputError(
             f"Expected no missing values in {name}. Got {int(missing.sum())} "
             f"(first at positions {where}); drop or impute those rows before auditing."
         )
@@ -180,16 +183,16 @@ def validate_sample_weight(sample_weight: Any, n_rows: int, index: pd.Index | No
     try:
         w = np.asarray(sample_weight, dtype=float)
     except (TypeError, ValueError) as exc:
-        raise ValueError(f"Expected sample_weight to be numeric. Got {exc}.") from exc
+        raise AuditInputError(f"Expected sample_weight to be numeric. Got {exc}.") from exc
     if w.ndim != 1:
-        raise ValueError(f"Expected sample_weight to be 1-D. Got shape {w.shape} instead.")
+        raise AuditInputError(f"Expected sample_weight to be 1-D. Got shape {w.shape} instead.")
     _check_length(len(w), n_rows, "sample_weight")
     if not np.isfinite(w).all():
-        raise ValueError("Expected finite sample_weight values. Got NaN or infinity.")
+        raise AuditInputError("Expected finite sample_weight values. Got NaN or infinity.")
     if (w < 0).any():
-        raise ValueError("Expected non-negative sample_weight values. Got negative weights.")
+        raise AuditInputError("Expected non-negative sample_weight values. Got negative weights.")
     if w.sum() <= 0:
-        raise ValueError("Expected sample_weight to have a positive sum. Got all zeros.")
+        raise AuditInputError("Expected sample_weight to have a positive sum. Got all zeros.")
     return w
 
 
@@ -233,7 +236,7 @@ def validate_sensitive_features(
         ``sensitive_nan="raise"``.
     """
     if sensitive_nan not in ("raise", "group"):
-        raise ValueError(f"Expected sensitive_nan to be 'raise' or 'group'. Got {sensitive_nan!r} instead.")
+        raise AuditInputError(f"Expected sensitive_nan to be 'raise' or 'group'. Got {sensitive_nan!r} instead.")
     if sensitive_features is None:
         return SensitiveFeatures(pd.DataFrame(index=pd.RangeIndex(n_rows)), named_columns=False)
     sf = sensitive_features
@@ -241,7 +244,7 @@ def validate_sensitive_features(
     if named:
         names = [sf] if isinstance(sf, str) else list(sf)
         if X is None:
-            raise ValueError(
+            raise AuditInputError(
                 "Expected sensitive_features as values (Series, DataFrame or array) because no X was given. "
                 f"Got column names {names!r}."
             )
@@ -252,7 +255,7 @@ def validate_sensitive_features(
                 f"Expected some of {list(X.columns)[:20]}."
             )
         if len(set(names)) != len(names):
-            raise ValueError(f"Expected distinct sensitive feature names. Got {names!r}.")
+            raise AuditInputError(f"Expected distinct sensitive feature names. Got {names!r}.")
         frame = X[names]
     elif isinstance(sf, pd.Series):
         _check_aligned(sf, index, "sensitive_features")
@@ -270,21 +273,21 @@ def validate_sensitive_features(
         if arr.ndim == 1:
             arr = arr[:, None]
         if arr.ndim != 2:
-            raise ValueError(f"Expected sensitive_features to be 1-D or 2-D. Got shape {arr.shape} instead.")
+            raise AuditInputError(f"Expected sensitive_features to be 1-D or 2-D. Got shape {arr.shape} instead.")
         names = ["sensitive_feature"] if arr.shape[1] == 1 else [f"sensitive_feature_{i}" for i in range(arr.shape[1])]
         frame = pd.DataFrame(arr, columns=names)
     _check_length(len(frame), n_rows, "sensitive_features")
     if frame.shape[1] == 0:
-        raise ValueError("Expected at least one sensitive feature. Got none; pass None to audit without groups.")
+        raise AuditInputError("Expected at least one sensitive feature. Got none; pass None to audit without groups.")
     dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
     if dupes:
-        raise ValueError(f"Expected unique sensitive feature names. Got duplicates: {dupes}.")
+        raise AuditInputError(f"Expected unique sensitive feature names. Got duplicates: {dupes}.")
     frame = frame.reset_index(drop=True)
     missing = frame.isna()
     if missing.to_numpy().any():
         counts = {c: int(n) for c, n in missing.sum().items() if n}
         if sensitive_nan == "raise":
-            raise ValueError(
+            raise AuditInputError(
                 f"Expected no missing values in the sensitive feature(s) {sorted(counts)}. Got {counts} missing. "
                 f"Pass sensitive_nan='group' to audit them as an explicit {MISSING_GROUP!r} group, "
                 "or drop those rows."

@@ -14,6 +14,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from auditor._private import private_copy
 from auditor.lineage import column_lineage
 
 __all__ = [
@@ -273,7 +274,7 @@ class ModelAdapter:
         return frame if self.pass_frame else frame.to_numpy()
 
     def predict(self, X_model: Any) -> np.ndarray:
-        y_pred = np.asarray(self.estimator.predict(X_model))
+        y_pred = np.asarray(self.estimator.predict(private_copy(X_model)))
         if y_pred.ndim == 2 and y_pred.shape[1] == 1:
             y_pred = y_pred[:, 0]
         if y_pred.ndim != 1:
@@ -281,14 +282,14 @@ class ModelAdapter:
         return y_pred
 
     def predict_proba(self, X_model: Any) -> np.ndarray:
-        proba = np.asarray(self.estimator.predict_proba(X_model), dtype=float)
+        proba = np.asarray(self.estimator.predict_proba(private_copy(X_model)), dtype=float)
         k = len(self.classes)
         if proba.ndim != 2 or proba.shape[1] != k:
             raise ValueError(f"Expected model.predict_proba to return {k} columns. Got shape {proba.shape}.")
         return proba
 
     def decision_function(self, X_model: Any) -> np.ndarray:
-        return np.asarray(self.estimator.decision_function(X_model), dtype=float)
+        return np.asarray(self.estimator.decision_function(private_copy(X_model)), dtype=float)
 
     # -- structure --------------------------------------------------------------------
     @property

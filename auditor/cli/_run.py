@@ -176,7 +176,10 @@ def run(args: argparse.Namespace) -> int:
         pos_label = match_label(pos_label, list(y.drop_duplicates()), "--pos-label")
 
     say(f"Loading the model {args.model} ...")
-    model = load_model(args.model, trusted_types=args.trust_type, trust_model_file=args.trust_model_file)
+    from auditor.preflight import record_warnings
+
+    with record_warnings() as load_warnings:  # e.g. scikit-learn's InconsistentVersionWarning: into the result
+        model = load_model(args.model, trusted_types=args.trust_type, trust_model_file=args.trust_model_file)
 
     from auditor.auditor import Auditor
 
@@ -205,6 +208,7 @@ def run(args: argparse.Namespace) -> int:
         # our validation errors name the argument or column; they are input errors
         message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
         raise UsageError(f"Cannot audit these inputs: {message}") from None
+    auditor._setup_warnings += [f"Loading the model file {args.model.name}: {w}" for w in load_warnings]
 
     from auditor.sections import run_order
 

@@ -11,6 +11,7 @@ from auditor.explain._lime import explain_rows, make_lime
 from auditor.explain._parallel import resolve_n_jobs
 from auditor.explain._rows import SelectedRow, automatic_rows, named_rows, row_label
 from auditor.explain._shap import ShapOptions, ShapRun, compute_shap
+from auditor.explain._support import require_scores
 from auditor.explain._values import is_numeric, raw_column, raw_value
 from auditor.explain.tables import importance_table, lime_table, shap_table
 
@@ -32,6 +33,7 @@ __all__ = [
     "ShapOptions",
     "ShapRun",
     "compute_shap",
+    "require_scores",
     "is_numeric",
     "raw_column",
     "raw_value",

@@ -19,6 +19,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from auditor._private import private_copy
+
 __all__ = ["Route", "route_for", "margin", "output_in_space", "candidate_outputs", "match_output_space", "space_name"]
 
 Route = Literal["tree", "linear", "model-agnostic"]
@@ -85,6 +87,7 @@ def candidate_outputs(est: Any, X: Any, task: str) -> dict[str, np.ndarray]:
     """The model's output on ``X`` in every space it offers ("margin",
     "probability" for a classifier; "raw" for a regressor), each ``(n, d)``."""
     spaces = ["raw"] if task == "regression" else [c for c in ("margin", "probability") if _has(est, c)]
+    X = private_copy(X)  # X may be a view of the audit's design matrix; a model must not write into it
     out = {}
     for space in spaces:
         try:

@@ -28,6 +28,8 @@ _RC = {
     "axes.prop_cycle": mpl.cycler(color=PALETTE),
     "figure.dpi": 100,
     "svg.fonttype": "none",
+    # labels are the user's text: never hand them to LaTeX (see _text.py)
+    "text.usetex": False,
     # fixed ids make the SVG, and so the report, byte-for-byte reproducible
     "svg.hashsalt": "auditor",
 }

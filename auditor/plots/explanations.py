@@ -7,6 +7,7 @@ from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
 
 from auditor.plots._style import PALETTE, new_axes, style
+from auditor.plots._text import figure_text
 from auditor.results import AgreementResult, FeatureImportance, ImportanceResult, LimeResult, ShapResult
 
 __all__ = [
@@ -35,10 +36,10 @@ def _bars(ax: Axes, labels, values, lows, highs, colour: str, xlabel: str, title
         ok = np.isfinite(lo) & np.isfinite(hi)
         err = np.vstack([np.clip(v - lo, 0, None), np.clip(hi - v, 0, None)])
         ax.errorbar(v[ok], y[ok], xerr=err[:, ok], fmt="none", ecolor="#222222", elinewidth=1, capsize=2.5)
-    ax.set_yticks(y, labels)
+    ax.set_yticks(y, [figure_text(label) for label in labels])
     ax.axvline(0, color="#555555", lw=0.8)
-    ax.set_xlabel(xlabel)
-    ax.set_title(title)
+    ax.set_xlabel(figure_text(xlabel, max_len=None))
+    ax.set_title(figure_text(title, max_len=None))
     return ax
 
 
@@ -93,9 +94,9 @@ def plot_shap_beeswarm(result: ShapResult, *, output: int = 0, ax: Axes | None =
             jitter = _swarm_offsets(v, rng)
             c = [_GREY if x is None else VALUE_CMAP(x) for x in col]
             ax.scatter(v, y + jitter, s=5, c=c, linewidths=0, alpha=0.8, rasterized=True)
-        ax.set_yticks(range(len(bs.features))[::-1], bs.features)
+        ax.set_yticks(range(len(bs.features))[::-1], [figure_text(f) for f in bs.features])
         ax.axvline(0, color="#555555", lw=0.8)
-        ax.set_xlabel(f"SHAP value ({result.output_space}) for {bs.output}")
+        ax.set_xlabel(f"SHAP value ({figure_text(result.output_space)}) for {figure_text(bs.output)}")
         ax.set_title(f"SHAP values of {bs.n_points:,} rows")
         sm = ax.figure.colorbar(_mappable(), ax=ax, fraction=0.04, pad=0.01, ticks=[0, 1])
         sm.ax.set_yticklabels(["low", "high"])
@@ -127,7 +128,7 @@ def plot_shap_dependence(result: ShapResult, index: int = 0, *, ax: Axes | None 
     with style():
         if dep.kind == "numeric":
             ax.scatter(dep.x, dep.shap, s=6, color=PALETTE[0], alpha=0.5, linewidths=0, rasterized=True)
-            ax.set_xlabel(dep.feature)
+            ax.set_xlabel(figure_text(dep.feature))
         else:
             cats = sorted(set(dep.categories))
             means = {c: np.mean([s for k, s in zip(dep.categories, dep.shap) if k == c]) for c in cats}
@@ -138,18 +139,18 @@ def plot_shap_dependence(result: ShapResult, index: int = 0, *, ax: Axes | None 
             if xs:
                 ax.scatter(*zip(*xs), s=6, color=PALETTE[0], alpha=0.4, linewidths=0, rasterized=True)
             ax.scatter(range(len(cats)), [means[c] for c in cats], marker="_", s=200, color=PALETTE[3], zorder=3)
-            ax.set_xticks(range(len(cats)), cats, rotation=40, ha="right", fontsize=7)
-            ax.set_xlabel(dep.feature)
+            ax.set_xticks(range(len(cats)), [figure_text(c, max_len=30) for c in cats], rotation=40, ha="right", fontsize=7)
+            ax.set_xlabel(figure_text(dep.feature))
         ax.axhline(0, color="#555555", lw=0.8)
-        ax.set_ylabel(f"SHAP ({result.output_space})")
-        ax.set_title(f"{dep.feature} → {dep.output}")
+        ax.set_ylabel(f"SHAP ({figure_text(result.output_space)})")
+        ax.set_title(f"{figure_text(dep.feature)} → {figure_text(dep.output)}")
     return ax
 
 
 def plot_shap_waterfall(result: ShapResult, index: int = 0, *, ax: Axes | None = None) -> Axes:
     """How one row's output is built from the base value, largest contributions first."""
     wf = result.waterfalls[index]
-    items = [(f"{c.feature} = {c.value}", c.contribution) for c in wf.contributions]
+    items = [(f"{figure_text(c.feature, max_len=40)} = {figure_text(c.value, max_len=30)}", c.contribution) for c in wf.contributions]
     if wf.n_rest:
         items.append((f"{wf.n_rest} other feature{'s' if wf.n_rest != 1 else ''}", wf.rest))
     ax = new_axes(ax, (6.2, _height(len(items)) + 0.3))
@@ -164,8 +165,8 @@ def plot_shap_waterfall(result: ShapResult, index: int = 0, *, ax: Axes | None =
         ax.set_yticks(range(n)[::-1], [label for label, _ in items], fontsize=8)
         ax.axvline(wf.base_value, color="#777777", lw=0.8, ls="--")
         ax.axvline(wf.output_value, color="#222222", lw=1)
-        ax.set_xlabel(f"{result.output_space} of {wf.output}: base {wf.base_value:.3g} → row {wf.output_value:.3g}")
-        ax.set_title(f"Row {wf.row}")
+        ax.set_xlabel(f"{figure_text(result.output_space)} of {figure_text(wf.output)}: base {wf.base_value:.3g} → row {wf.output_value:.3g}")
+        ax.set_title(f"Row {figure_text(wf.row)}")
         lo = min(wf.base_value, wf.output_value, *np.cumsum([v for _, v in items]) + wf.base_value)
         hi = max(wf.base_value, wf.output_value, *np.cumsum([v for _, v in items]) + wf.base_value)
         pad = 0.25 * (hi - lo or 1.0)
@@ -181,10 +182,10 @@ def plot_lime(result: LimeResult, index: int = 0, *, max_display: int = 10, ax: 
     with style():
         y = np.arange(len(terms))[::-1]
         ax.barh(y, [t.weight for t in terms], color=[_POS if t.weight >= 0 else _NEG for t in terms], height=0.6)
-        ax.set_yticks(y, [t.term for t in terms], fontsize=8)
+        ax.set_yticks(y, [figure_text(t.term) for t in terms], fontsize=8)
         ax.axvline(0, color="#555555", lw=0.8)
-        ax.set_xlabel(f"LIME weight ({result.output_space} of {row.output})")
-        ax.set_title(f"LIME, row {row.row}")
+        ax.set_xlabel(f"LIME weight ({figure_text(result.output_space)} of {figure_text(row.output)})")
+        ax.set_title(f"LIME, row {figure_text(row.row)}")
     return ax
 
 
@@ -202,10 +203,10 @@ def plot_lime_vs_shap(result: AgreementResult, index: int = 0, *, ax: Axes | Non
         y = np.arange(len(feats))[::-1]
         ax.barh(y + 0.18, [f.lime / lmax for f in feats], height=0.36, color=PALETTE[1], label="LIME")
         ax.barh(y - 0.18, [f.shap / smax for f in feats], height=0.36, color=PALETTE[0], label="SHAP")
-        ax.set_yticks(y, [f.feature for f in feats])
+        ax.set_yticks(y, [figure_text(f.feature) for f in feats])
         ax.axvline(0, color="#555555", lw=0.8)
         ax.set_xlim(-1.1, 1.1)
         ax.set_xlabel("Contribution as a share of the method's largest")
-        ax.set_title(f"Row {row.row}", loc="left")
+        ax.set_title(f"Row {figure_text(row.row)}", loc="left")
         ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=2, fontsize=8, frameon=False)
     return ax

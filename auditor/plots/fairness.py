@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from auditor.plots._style import PALETTE, new_axes, style
+from auditor.plots._text import figure_text
 from auditor.results import FairnessResult
 
 __all__ = ["plot_group_metric", "plot_disparities"]
@@ -28,9 +29,9 @@ def plot_group_metric(
         if est is None:
             raise KeyError(f"No metric {metric!r} for {grouping}; available: {sorted(grp.metrics)}")
         if est.value is None:
-            undefined.append(grp.label)
+            undefined.append(figure_text(grp.label, max_len=30))
             continue
-        labels.append(f"{grp.label}  (n={grp.count:,})")
+        labels.append(f"{figure_text(grp.label)}  (n={grp.count:,})")
         values.append(est.value)
         # a percentile interval need not contain its estimate: draw it as given
         lo.append(est.ci_low if est.ci_low is not None else est.value)
@@ -50,8 +51,8 @@ def plot_group_metric(
                 bar.set_edgecolor("#4a6f8a")
         ax.set_yticks(y, labels)
         pretty = metric.replace("_", " ").replace(":", " of ")
-        ax.set_xlabel(pretty.capitalize() + (f"  (undefined: {', '.join(undefined)})" if undefined else ""))
-        ax.set_title(f"{pretty.capitalize()} by {grouping}")
+        ax.set_xlabel(figure_text(pretty.capitalize(), max_len=None) + (f"  (undefined: {', '.join(undefined)})" if undefined else ""))
+        ax.set_title(f"{pretty.capitalize()} by {figure_text(grouping)}")
         if values and max(values) <= 1 and min(values) >= 0:
             ax.set_xlim(0, min(1.0, max(max(values), max(hi)) * 1.15 + 0.02))
         if any(small):
@@ -80,7 +81,7 @@ def plot_disparities(
             if keys and d.key not in keys:
                 continue
             est = d.vs_reference if compare == "reference" else d.between
-            rows.append((f"{d.label.split(' (')[0]} — {g.name}", d.key, est))
+            rows.append((f"{figure_text(d.label.split(' (')[0])} — {figure_text(g.name)}", d.key, est))
     ax = new_axes(ax, (6.4, 1.0 + 0.3 * max(len(rows), 1)))
     with style():
         y = np.arange(len(rows))[::-1]

@@ -6,6 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from auditor.plots._style import PALETTE, new_axes, style
+from auditor.plots._text import figure_text, legend_label
 from auditor.results import PerformanceResult
 
 __all__ = [
@@ -25,7 +26,7 @@ def plot_roc_curve(result: PerformanceResult, *, ax: Axes | None = None) -> Axes
     with style():
         for i, curve in enumerate(result.roc_curves):
             auc = "" if curve.auc is None else f" (AUC {curve.auc:.3f})"
-            ax.plot(curve.fpr, curve.tpr, color=PALETTE[i % len(PALETTE)], lw=1.6, label=f"{curve.label}{auc}")
+            ax.plot(curve.fpr, curve.tpr, color=PALETTE[i % len(PALETTE)], lw=1.6, label=legend_label(f"{curve.label}{auc}"))
         ax.plot([0, 1], [0, 1], ls="--", lw=1, color="#777777", label="chance")
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1.01)
@@ -71,7 +72,7 @@ def plot_cost_curve(result: PerformanceResult, *, ax: Axes | None = None) -> Axe
         if costs.best_threshold is not None and costs.best_cost_per_1000 is not None:
             ax.scatter([costs.best_threshold], [costs.best_cost_per_1000], color=PALETTE[2], zorder=3, s=30,
                        marker="D", label="lowest cost")
-        ax.set_xlabel(f"Threshold on {costs.score_label} (flag when at or above)")
+        ax.set_xlabel(f"Threshold on {figure_text(costs.score_label, max_len=30)} (flag when at or above)")
         ax.set_ylabel("Cost per 1,000 decisions")
         ax.set_title("What errors cost at each threshold")
         ax.legend(loc="best", fontsize=8, frameon=False)
@@ -88,7 +89,7 @@ def plot_calibration(result: PerformanceResult, *, ax: Axes | None = None) -> Ax
             w = np.asarray(curve.bin_weight)
             sizes = 15 + 150 * w / w.max() if len(w) else []
             colour = PALETTE[i % len(PALETTE)]
-            ax.plot(curve.mean_predicted, curve.fraction_positive, color=colour, lw=1.4, label=curve.label)
+            ax.plot(curve.mean_predicted, curve.fraction_positive, color=colour, lw=1.4, label=legend_label(curve.label))
             ax.scatter(curve.mean_predicted, curve.fraction_positive, s=sizes, color=colour, zorder=3)
         ax.set_xlim(0, 1)
         ax.set_ylim(0, 1)
@@ -116,8 +117,8 @@ def plot_confusion_matrix(result: PerformanceResult, *, ax: Axes | None = None) 
                 text = f"{counts[i, j]:,.0f}\n{100 * share[i, j]:.0f}%"
                 ax.text(j, i, text, ha="center", va="center", fontsize=8,
                         color="white" if share[i, j] > 0.6 else "black")
-        ax.set_xticks(range(k), cm.labels, rotation=30 if k > 3 else 0)
-        ax.set_yticks(range(k), cm.labels)
+        ax.set_xticks(range(k), [figure_text(c, max_len=30) for c in cm.labels], rotation=30 if k > 3 else 0)
+        ax.set_yticks(range(k), [figure_text(c, max_len=30) for c in cm.labels])
         ax.set_xlabel("Predicted")
         ax.set_ylabel("True")
         ax.set_title("Confusion matrix")

@@ -6,9 +6,17 @@ from os import PathLike
 from pathlib import Path
 
 from auditor._io import OutputExistsError, atomic_write
-from auditor.render._env import default_template_dir, environment
+from auditor.render._env import UnsafeTemplateError, default_template_dir, environment
+from auditor.render._offline import ExternalURLError
 from auditor.render.html import render_html, render_notebook_html
-from auditor.render.pdf import PAGE_SIZES, PdfRenderError, PdfRenderWarning, render_pdf, write_pdf
+from auditor.render.pdf import (
+    PAGE_SIZES,
+    PdfEnvironmentWarning,
+    PdfRenderError,
+    PdfRenderWarning,
+    render_pdf,
+    write_pdf,
+)
 from auditor.render.text import render_text
 from auditor.render.viewmodel import build_view
 from auditor.results import AuditResult
@@ -26,6 +34,9 @@ __all__ = [
     "OutputExistsError",
     "PdfRenderError",
     "PdfRenderWarning",
+    "PdfEnvironmentWarning",
+    "ExternalURLError",
+    "UnsafeTemplateError",
     "PAGE_SIZES",
     "SUPPORTED_SUFFIXES",
 ]

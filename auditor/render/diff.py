@@ -5,7 +5,7 @@ from __future__ import annotations
 from os import PathLike
 
 from auditor.diff import AuditDiff, FindingChange, MetricChange
-from auditor.render._env import environment
+from auditor.render._env import render_template
 from auditor.render._format import fmt_datetime, fmt_num, fmt_range, status_css
 from auditor.render.text import wrap
 from auditor.results import Estimate
@@ -116,7 +116,7 @@ def build_diff_view(diff: AuditDiff) -> dict:
 
 def render_diff_html(diff: AuditDiff, *, template_dir: str | PathLike[str] | None = None) -> str:
     """A self-contained HTML page of ``diff`` (template ``diff.html.j2``)."""
-    return environment(template_dir).get_template("diff.html.j2").render(build_diff_view(diff))
+    return render_template("diff.html.j2", build_diff_view(diff), template_dir=template_dir, what="comparison")
 
 
 def render_diff_text(diff: AuditDiff, *, width: int = 88) -> str:

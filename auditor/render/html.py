@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from os import PathLike
 
-from auditor.render._env import environment
+from auditor.render._env import render_template
 from auditor.render.viewmodel import build_view
 from auditor.results import AuditResult
 
@@ -26,10 +26,21 @@ def render_html(result: AuditResult, *, template_dir: str | PathLike[str] | None
     str
         One HTML document with inline CSS and figures; it loads nothing and needs
         no JavaScript.
+
+    Raises
+    ------
+    UnsafeTemplateError
+        If a template reaches for Python internals (templates render sandboxed).
+    ExternalURLError
+        If a template or stylesheet references anything but ``data:`` URIs and
+        in-page anchors; the error names the user's file that holds the URL.
     """
-    return environment(template_dir).get_template("report.html.j2").render(build_view(result), mode="document")
+    return render_template("report.html.j2", {**build_view(result), "mode": "document"}, template_dir=template_dir)
 
 
 def render_notebook_html(result: AuditResult, *, template_dir: str | PathLike[str] | None = None) -> str:
-    """Render the report as an HTML fragment with scoped styles, for Jupyter."""
-    return environment(template_dir).get_template("notebook.html.j2").render(build_view(result), mode="notebook")
+    """Render the report as an HTML fragment with scoped styles, for Jupyter.
+
+    Sandboxed and offline like :func:`render_html`.
+    """
+    return render_template("notebook.html.j2", {**build_view(result), "mode": "notebook"}, template_dir=template_dir)

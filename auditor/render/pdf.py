@@ -7,12 +7,17 @@ unreadable image, a stylesheet) by logging, not raising; those log records are
 captured while rendering and raised as :class:`PdfRenderError`, so a PDF is never
 written with a silent hole in it. Lesser problems WeasyPrint logs as warnings (a
 CSS property it does not support, in a custom template) are re-issued as
-:class:`PdfRenderWarning`.
+:class:`PdfRenderWarning`. What it logs about the machine rather than the
+document (fonts subset with fontTools because HarfBuzz-Subset is missing) is
+re-issued as :class:`PdfEnvironmentWarning`, which is not a
+``PdfRenderWarning``: code and tests that treat document warnings as errors do
+not fail because of the fonts library a machine happens to have.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,6 +33,7 @@ __all__ = [
     "html_to_pdf",
     "PdfRenderError",
     "PdfRenderWarning",
+    "PdfEnvironmentWarning",
     "PAGE_SIZES",
 ]
 
@@ -43,6 +49,16 @@ class PdfRenderError(RuntimeError):
 
 class PdfRenderWarning(UserWarning):
     """A non-fatal problem WeasyPrint reported (e.g. an unsupported CSS property)."""
+
+
+class PdfEnvironmentWarning(UserWarning):
+    """WeasyPrint's note about the machine, not the document (e.g. the HarfBuzz-Subset
+    library is missing, so fonts are subset with fontTools); the PDF is complete."""
+
+
+#: WeasyPrint's warnings about the machine's font libraries (pdf/fonts.py):
+#: the document is laid out and embedded all the same.
+_ENVIRONMENT = re.compile(r"harfbuzz|fonttools|emoji font|variable font", re.IGNORECASE)
 
 
 def _check_page_size(page_size: str) -> str:
@@ -130,8 +146,9 @@ def html_to_pdf(html: str, *, page_size: PageSize = "A4") -> bytes:
     if fetcher.refused or log.errors:
         problems = [f"refused URL {u!r}" for u in fetcher.refused] + log.errors
         raise PdfRenderError("WeasyPrint could not render the report completely: " + "; ".join(problems))
-    for message in log.warnings:
-        warnings.warn(f"WeasyPrint: {message}", PdfRenderWarning, stacklevel=3)
+    for message in dict.fromkeys(log.warnings):  # one per distinct message (WeasyPrint repeats per font)
+        category = PdfEnvironmentWarning if _ENVIRONMENT.search(message) else PdfRenderWarning
+        warnings.warn(f"WeasyPrint: {message}", category, stacklevel=3)
     return pdf
 
 
@@ -157,12 +174,20 @@ def render_pdf(
     Raises
     ------
     PdfRenderError
-        If the rendering was incomplete (a URL to fetch, an unreadable image).
+        If the rendering was incomplete (an unreadable image), or a template or
+        stylesheet references a URL (the HTML writer's rule and message, naming
+        the user's file).
     """
     _check_page_size(page_size)
+    from auditor.render._offline import ExternalURLError
     from auditor.render.html import render_html
 
-    return html_to_pdf(render_html(result, template_dir=template_dir), page_size=page_size)
+    try:
+        html = render_html(result, template_dir=template_dir)
+    except ExternalURLError as exc:
+        # the HTML writer's rule and message; PdfRenderError is what PDF callers catch
+        raise PdfRenderError(str(exc)) from None
+    return html_to_pdf(html, page_size=page_size)
 
 
 def write_pdf(

@@ -24,6 +24,56 @@ class SerialisationError(ValueError):
     """A value cannot be represented in, or read back from, the audit JSON."""
 
 
+def loads_strict(text: str) -> Any:
+    """Parse JSON text as the standard defines it, without ``NaN`` or ``Infinity``.
+
+    Python's ``json`` module accepts the literals ``NaN``, ``Infinity`` and
+    ``-Infinity``, which no JSON standard allows and the auditor never writes (an
+    undefined value is ``null`` with a reason). An archive holding one was edited
+    or produced elsewhere, and reading it would turn a number into NaN silently.
+
+    Raises
+    ------
+    SerialisationError
+        Naming the literal and its line, column and the key before it.
+    json.JSONDecodeError
+        For text that is not JSON at all (a ``ValueError`` too).
+    """
+
+    def refuse(literal: str) -> Any:
+        raise SerialisationError(
+            f"Expected standard JSON numbers in the audit archive. Got {literal} {_locate(text, literal)} instead; "
+            "an undefined value is written as null (with a reason), never as NaN or Infinity."
+        )
+
+    return json.loads(text, parse_constant=refuse)
+
+
+def _locate(text: str, literal: str) -> str:
+    """``at line L, column C (value of "key")`` for the first ``literal`` outside a string."""
+    i, n, in_string, last_key, string_start = 0, len(text), False, None, 0
+    while i < n:
+        ch = text[i]
+        if in_string:
+            if ch == "\\":
+                i += 2
+                continue
+            if ch == '"':
+                in_string = False
+                rest = text[i + 1 : i + 40].lstrip()
+                if rest.startswith(":"):
+                    last_key = text[string_start + 1 : i]
+        elif ch == '"':
+            in_string, string_start = True, i
+        elif text.startswith(literal, i):
+            line = text.count("\n", 0, i) + 1
+            column = i - (text.rfind("\n", 0, i) + 1) + 1
+            key = f" (value of {last_key!r})" if last_key is not None else ""
+            return f"at line {line}, column {column}{key}"
+        i += 1
+    return "in the text"
+
+
 def to_jsonable(obj: Any, *, path: str = "$") -> Any:
     """Convert a result object to JSON-native values.
 
@@ -157,38 +207,3 @@ def freeze(data: Any) -> Any:
     if isinstance(data, dict):
         return {k: freeze(v) for k, v in data.items()}
     return data
-
-
-def loads_strict(text: str | bytes) -> Any:
-    """Parse JSON, refusing the ``NaN``, ``Infinity`` and ``-Infinity`` literals.
-
-    Python's reader accepts them by default, but no result holds them (an undefined
-    value is ``null`` with a reason): one in an archive means it was edited or
-    written by something else, and must not be read as a number.
-    """
-
-    def refuse(literal: str) -> Any:
-        raise SerialisationError(
-            f"Expected finite numbers in the audit JSON. Got the literal {literal}{_where(text, literal)} instead; "
-            "undefined values are null with a reason."
-        )
-
-    try:
-        return json.loads(text, parse_constant=refuse)
-    except json.JSONDecodeError as exc:
-        raise SerialisationError(f"Expected valid JSON. Got an error at line {exc.lineno}, column {exc.colno}: {exc.msg}.") from None
-
-
-def _where(text: str | bytes, literal: str) -> str:
-    """Where the first bare ``literal`` (outside strings) is, as " at line L, column C"."""
-    import re
-
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", errors="replace")
-    # a bare literal follows a separator; inside a string it would follow a quote or a letter
-    match = re.search(r"(?<=[:\[,\s])" + re.escape(literal) + r"(?=[\s,\]}])", text)
-    if match is None:
-        return ""
-    line = text.count("\n", 0, match.start()) + 1
-    column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-    return f" at line {line}, column {column}"

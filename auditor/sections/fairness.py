@@ -15,6 +15,7 @@ from auditor.bootstrap import bootstrap, canonical_order, content_rank, percenti
 from auditor.context import AuditContext, SkipSection
 from auditor.fairness.disparity import compute_disparity, disparity_specs
 from auditor.fairness.groups import Grouping, apply_bins, build_groupings
+from auditor.fairness.labels import DEFAULT_MAX_GROUPS
 from auditor.fairness.mitigation import threshold_optimizer_outcomes
 from auditor.fairness.proxies import find_proxies
 from auditor.fairness.rates import GroupStats, binary_stats, multiclass_stats, regression_stats
@@ -66,6 +67,9 @@ class FairnessSection(Section):
     reference_groups : dict of str to str, default={}
         Reference group per sensitive feature (e.g. ``{"sex": "Male"}``); the
         largest group otherwise.
+    max_groups : int, default=50
+        Most distinct values a non-numeric sensitive feature may have; more is an
+        error when the audit is set up (see :mod:`auditor.fairness.labels`).
     """
 
     name = "fairness"
@@ -85,6 +89,7 @@ class FairnessSection(Section):
     max_shap_features: int = 10
     min_group_size: int = 30
     reference_groups: Mapping[str, str] = field(default_factory=dict)
+    max_groups: int = DEFAULT_MAX_GROUPS
 
     def __post_init__(self) -> None:
         size = self.min_group_size

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from auditor.context import AuditContext
-from auditor.explain import automatic_rows, explain_rows, make_lime, named_rows
+from auditor.explain import automatic_rows, explain_rows, make_lime, named_rows, require_scores
 from auditor.results import LimeResult
 from auditor.sections._base import Section
 
@@ -65,6 +65,7 @@ class LimeSection(Section):
             raise ValueError(f"Expected max_auto_rows >= 0. Got {self.max_auto_rows!r} instead.")
 
     def compute(self, ctx: AuditContext) -> LimeResult:
+        require_scores(ctx, "LIME")
         # resolve the named rows first: a typo fails before any work is done
         selected = named_rows(ctx, self.rows)
         seen = {r.position for r in selected}

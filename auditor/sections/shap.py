@@ -23,6 +23,7 @@ from auditor.explain import (
     is_numeric,
     raw_column,
     raw_value,
+    require_scores,
     row_label,
 )
 from auditor.policy import shap_findings
@@ -127,6 +128,7 @@ class ShapSection(Section):
             raise ValueError(f"Expected n_samples to be None or a positive int. Got {self.n_samples!r} instead.")
 
     def compute(self, ctx: AuditContext) -> ShapResult:
+        require_scores(ctx, "SHAP")
         options = ShapOptions(
             time_budget=self.time_budget,
             n_samples=self.n_samples,

@@ -5,9 +5,8 @@ never drops a resource silently."""
 from __future__ import annotations
 
 import io
+import logging
 import re
-import shutil
-import subprocess
 import warnings
 from dataclasses import dataclass
 
@@ -15,7 +14,7 @@ import pytest
 from pypdf import PdfReader
 
 from auditor import Auditor, AuditResult, PerformanceSection, Section, SectionResult
-from auditor.render import PdfRenderError, PdfRenderWarning, build_view, render_pdf, write_pdf
+from auditor.render import PdfEnvironmentWarning, PdfRenderError, PdfRenderWarning, build_view, render_pdf, write_pdf
 from auditor.render.pdf import html_to_pdf
 
 PNG_1PX = (
@@ -79,12 +78,11 @@ def test_pdf_contents_give_page_numbers_and_chapters_are_numbered(pdf_pages):
     assert "1. Model performance" in _text(pages[page - 1])
 
 
-def test_pdftotext_sees_the_verdict(result, pdf_pages, tmp_path):
-    if shutil.which("pdftotext") is None:
-        pytest.skip("poppler's pdftotext is not installed")
-    path = tmp_path / "report.pdf"
-    path.write_bytes(pdf_pages[0])
-    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+def test_layout_text_sees_the_verdict(result, pdf_pages):
+    """The PDF read as a text extractor lays it out (pypdf's layout mode, the way
+    poppler's pdftotext reads it), with nothing but the test extras installed."""
+    reader = pdf_pages[2]
+    text = reader.pages[0].extract_text(extraction_mode="layout")
     view = build_view(result, figures=False)
     assert _text(view["verdict"]["sentence"]) in _text(text)
     assert "Page 1 of" in text
@@ -177,6 +175,33 @@ def test_a_data_image_is_allowed(result, tmp_path):
 def test_weasyprint_warnings_are_recorded_not_dropped():
     with pytest.warns(PdfRenderWarning, match="no-such-property"):
         html_to_pdf("<html lang=\"en\"><body><p style='no-such-property: 1'>x</p></body></html>")
+
+
+def test_font_library_notes_are_not_document_warnings(monkeypatch):
+    """WeasyPrint's note that a machine lacks HarfBuzz-Subset says nothing about the
+    document: it is a PdfEnvironmentWarning, which a caller (this suite included)
+    that turns PdfRenderWarning into an error does not fail on."""
+    import weasyprint
+
+    original = weasyprint.HTML.write_pdf
+
+    def noisy(self, *args, **kwargs):
+        for _ in range(2):  # WeasyPrint repeats it for every font
+            logging.getLogger("weasyprint").warning(
+                'Using fontTools instead of HarfBuzz-Subset for font "%s". This will be unsupported in future '
+                "versions of WeasyPrint. Please install HarfBuzz-Subset >= 4.1.0 with your package manager.", "Test Sans")
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(weasyprint.HTML, "write_pdf", noisy)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        warnings.simplefilter("error", PdfRenderWarning)
+        pdf = html_to_pdf('<html lang="en"><body><p>x</p></body></html>')
+    assert pdf.startswith(b"%PDF-")
+    ours = [w for w in caught if issubclass(w.category, (PdfRenderWarning, PdfEnvironmentWarning))]
+    # the machine's own fonts may add their notes: every one is an environment note
+    assert ours and all(w.category is PdfEnvironmentWarning for w in ours)
+    assert sum('HarfBuzz-Subset for font "Test Sans"' in str(w.message) for w in ours) == 1  # once, not per call
 
 
 def test_failed_render_keeps_the_old_file(result, tmp_path):

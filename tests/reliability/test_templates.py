@@ -1,0 +1,92 @@
+"""User templates render sandboxed, and one fetch rule holds for the HTML and the
+PDF alike: nothing but data: URIs and in-page anchors, the offending file named."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from auditor import Auditor
+from auditor.errors import AuditInputError
+from auditor.render import ExternalURLError, PdfRenderError, UnsafeTemplateError, render_html, render_pdf
+
+PNG_1PX = (
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="
+)
+
+
+@pytest.fixture(scope="module")
+def result():
+    rng = np.random.default_rng(4)
+    X = pd.DataFrame({"a": rng.normal(size=200), "b": rng.normal(size=200)})
+    y = (X["a"] > 0).astype(int)
+    return Auditor(LogisticRegression().fit(X, y), X, y, sections=["performance"], n_bootstrap=10).run()
+
+
+def test_python_internals_are_refused_with_the_template_named(result, tmp_path):
+    (tmp_path / "_header.html.j2").write_text(
+        "<header>\n{{ cycler.__init__.__globals__.os.popen('echo pwned').read() }}\n</header>")
+    with pytest.raises(UnsafeTemplateError) as info:
+        render_html(result, template_dir=tmp_path)
+    message = str(info.value)
+    assert message.startswith("Expected the report templates to use only the report's data. The template ")
+    assert "_header.html.j2" in message and "(line 2)" in message
+    assert "__init__" in message and "sandbox" in message
+    assert isinstance(info.value, AuditInputError)
+
+
+def test_an_external_import_in_custom_css_is_refused_for_html_and_pdf_naming_the_file(result, tmp_path):
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "custom.css").write_text(
+        "/* brand */\n@import url(http://fonts.example.com/brand.css);\n.auditor-report { color: #123; }\n")
+    with pytest.raises(ExternalURLError) as html_error:
+        render_html(result, template_dir=tmp_path)
+    message = str(html_error.value)
+    assert message.startswith("Expected a self-contained report: no URL except data: URIs and in-page anchors")
+    assert "'http://fonts.example.com/brand.css' (in styles/custom.css of the template folder" in message
+    with pytest.raises(PdfRenderError) as pdf_error:
+        render_pdf(result, template_dir=tmp_path)
+    assert str(pdf_error.value) == message  # one rule, one message
+
+
+@pytest.mark.parametrize(
+    ("snippet", "url"),
+    [
+        ('<img src="https://example.com/logo.png" alt="logo">', "https://example.com/logo.png"),
+        ('<link rel="stylesheet" href="brand.css">', "brand.css"),
+        ('<div style="background: url(\'//cdn.example.com/bg.png\')"></div>', "//cdn.example.com/bg.png"),
+        ('<img srcset="data:image/png;base64,AAAA 1x, https://example.com/2x.png 2x" alt="">',
+         "https://example.com/2x.png"),
+        ("<style>.x { background: image-set('hi.png' 2x); }</style>", "hi.png"),
+    ],
+)
+def test_any_url_in_a_user_template_is_refused(result, tmp_path, snippet, url):
+    (tmp_path / "_footer.html.j2").write_text(f"<footer>{snippet}</footer>")
+    with pytest.raises(ExternalURLError, match="in _footer.html.j2 of the template folder") as info:
+        render_html(result, template_dir=tmp_path)
+    assert repr(url) in str(info.value)
+
+
+def test_data_uris_anchors_and_urls_in_comments_are_allowed(result, tmp_path):
+    (tmp_path / "styles").mkdir()
+    (tmp_path / "styles" / "custom.css").write_text(
+        "/* was: @import url(http://example.com/x.css); */\n"
+        f".auditor-report h1::before {{ content: url({PNG_1PX}); }}\n")
+    (tmp_path / "_footer.html.j2").write_text(
+        f'<footer><!-- <img src="https://example.com/x.png"> --><a href="#summary">Top</a>'
+        f'<img src="{PNG_1PX}" alt="logo"><p>See https://example.com for the policy</p></footer>')
+    html = render_html(result, template_dir=tmp_path)
+    assert "See https://example.com for the policy" in html  # text, not a URL to fetch
+    assert render_pdf(result, template_dir=tmp_path).startswith(b"%PDF-")
+
+
+def test_a_user_string_that_looks_like_a_url_is_text_not_a_reference(tmp_path):
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame({"http://example.com/a": rng.normal(size=200), "b": rng.normal(size=200)})
+    y = (X.iloc[:, 0] > 0).astype(int)
+    result = Auditor(LogisticRegression().fit(X, y), X, y, sections=["performance", "importance"], n_bootstrap=0,
+                     model_name="https://example.com/model").run()
+    html = render_html(result)
+    assert "https://example.com/model" in html
