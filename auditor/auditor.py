@@ -19,6 +19,7 @@ from auditor.data import (
     validate_target,
     validate_X,
 )
+from auditor.errors import AuditInputError
 from auditor.fairness.labels import check_group_labels
 from auditor.model import ModelAdapter, PredictionsAdapter, SuppliedPredictions
 from auditor.preflight import check_probabilities, preflight
@@ -252,7 +253,16 @@ class Auditor:
         if self._predictions is None:
             _emit(progress, "predict", "start", None)
             t0 = time.perf_counter()
-            self._predictions = self._adapter.predictions(self._data.X)
+            try:
+                self._predictions = self._adapter.predictions(self._data.X)
+            except (ValueError, TypeError, KeyError) as exc:
+                # the pre-flight tried a slice; a row further down the model cannot
+                # take is still a problem with the inputs, not an internal error
+                raise AuditInputError(
+                    f"Expected the model to predict every audited row. It failed on the full data with "
+                    f"{type(exc).__name__}: {' '.join(str(exc).split())[:400]} (a value the first rows did not "
+                    "show, such as a category unseen in training?)"
+                ) from exc
             if self._predictions.proba is not None and self._model is not None:
                 check_probabilities(self._predictions.proba)
             _emit(progress, "predict", "done", time.perf_counter() - t0)

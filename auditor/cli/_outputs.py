@@ -41,20 +41,29 @@ def check_template_dir(template_dir: Path | None, needed: bool) -> None:
 
 def write_outputs(result, *, html: Path | None, pdf: Path | None, json: Path | None,
                   template_dir: Path | None, page_size: str, force: bool, say) -> list[Path]:
-    """Write the requested files atomically: evidence first, then the reports."""
+    """Render every requested file, then write them atomically: a template or
+    stylesheet the renderer refuses leaves no output behind, not even the JSON."""
     import jinja2
 
-    from auditor.render import OutputExistsError, PdfRenderError
+    from auditor._io import OutputExistsError, atomic_write
+    from auditor.errors import AuditInputError
+    from auditor.render import PdfRenderError, render_as
 
-    written = []
+    rendered = []
     for path in (json, html, pdf):
         if path is None:
             continue
         if path.suffix.lower() == ".pdf":
             say(f"Rendering the PDF {path} ...")
         try:
-            written.append(result.save(path, template_dir=template_dir, page_size=page_size, overwrite=force))
-        except (PdfRenderError, jinja2.TemplateError, OutputExistsError) as exc:
+            rendered.append((path, render_as(result, path, template_dir=template_dir, page_size=page_size)))
+        except (PdfRenderError, jinja2.TemplateError, AuditInputError) as exc:
+            raise UsageError(f"Could not write {str(path)!r}: {exc}") from None
+    written = []
+    for path, data in rendered:
+        try:
+            written.append(atomic_write(path, data, overwrite=force))
+        except OutputExistsError as exc:
             raise UsageError(f"Could not write {str(path)!r}: {exc}") from None
     return written
 

@@ -105,6 +105,9 @@ def render_template(
         If a template reaches for what the sandbox refuses; names the file and line.
     ExternalURLError
         If the output references anything but ``data:`` URIs and in-page anchors.
+    ScriptError
+        If the output would run JavaScript (a script element, an ``on*=``
+        handler, a ``javascript:`` URL).
     """
     try:
         html = environment(template_dir).get_template(name).render(context)

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from auditor.errors import AuditInputError
 
-__all__ = ["ExternalURLError", "check_offline", "find_urls"]
+__all__ = ["ExternalURLError", "ScriptError", "check_offline", "find_urls", "find_scripts"]
 
 #: Attributes whose value a browser or WeasyPrint may fetch or navigate to.
 URL_ATTRIBUTES = frozenset({
@@ -37,6 +37,19 @@ _TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".html", ".htm", ".css", ".svg
 
 class ExternalURLError(AuditInputError):
     """A report would reference something other than a ``data:`` URI or an in-page anchor."""
+
+
+class ScriptError(AuditInputError):
+    """A report would run JavaScript: a ``<script>`` element, an ``on*=`` handler
+    or a ``javascript:`` URL (the report promises to need none and to run none)."""
+
+
+def find_scripts(html: str) -> list[str]:
+    """Every piece of the document that would run code, in order, once each."""
+    parser = _Collector()
+    parser.feed(html)
+    parser.close()
+    return list(dict.fromkeys(parser.scripts))
 
 
 def allowed(url: str) -> bool:
@@ -74,6 +87,13 @@ def check_offline(html: str, *, template_dir: str | PathLike[str] | None = None,
     ExternalURLError
         Naming each URL and the user file it comes from.
     """
+    scripts = find_scripts(html)
+    if scripts:
+        found = [f"{s[:80]!r} ({_where(s, template_dir)})" for s in scripts[:5]]
+        raise ScriptError(
+            f"Expected a {what} that runs no JavaScript. Got {', '.join(found)} instead: the report must read "
+            "the same with scripts off, and a template must not add code to a compliance document. Remove it."
+        )
     urls = find_urls(html)
     if not urls:
         return
@@ -92,11 +112,14 @@ class _Collector(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.urls: list[str] = []
+        self.scripts: list[str] = []
         self._in_style = False
 
     def handle_starttag(self, tag, attrs):
         self._attrs(tag, attrs)
         self._in_style = tag == "style"
+        if tag == "script":
+            self.scripts.append("<script")
 
     def handle_startendtag(self, tag, attrs):
         self._attrs(tag, attrs)
@@ -112,8 +135,12 @@ class _Collector(HTMLParser):
     def _attrs(self, tag, attrs):
         values = dict(attrs)
         for name, value in attrs:
+            if name.startswith("on"):
+                self.scripts.append(f"{name}=")
             if value is None:
                 continue
+            if value.strip().lower().startswith("javascript:"):
+                self.scripts.append(value.strip()[:40])
             if name in ("srcset", "imagesrcset"):
                 self.urls += [part.strip().split()[0] for part in value.split(",") if part.strip()]
             elif name in URL_ATTRIBUTES:

@@ -179,12 +179,12 @@ def render_pdf(
         the user's file).
     """
     _check_page_size(page_size)
-    from auditor.render._offline import ExternalURLError
+    from auditor.render._offline import ExternalURLError, ScriptError
     from auditor.render.html import render_html
 
     try:
         html = render_html(result, template_dir=template_dir)
-    except ExternalURLError as exc:
+    except (ExternalURLError, ScriptError) as exc:
         # the HTML writer's rule and message; PdfRenderError is what PDF callers catch
         raise PdfRenderError(str(exc)) from None
     return html_to_pdf(html, page_size=page_size)

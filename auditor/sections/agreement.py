@@ -78,7 +78,10 @@ class AgreementSection(Section):
                 if " + " not in f.feature
             }
         if not rows and len(methods) < 2:
-            raise SkipSection("needs LIME and SHAP, or two importance rankings; run the importance, shap and lime sections")
+            raise SkipSection(
+                "needs LIME and SHAP explanations, or two importance rankings, and this audit computed neither "
+                "(the importance, SHAP and LIME sections were not requested, or were skipped for the reasons they give)"
+            )
         gap = self.max_rank_gap
         pairs, features = global_agreement(methods, gap) if len(methods) >= 2 else ((), ())
         if len(methods) < 2:

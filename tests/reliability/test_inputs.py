@@ -118,3 +118,33 @@ def test_cli_reports_an_unusable_column_in_one_line_with_exit_2(data, tmp_path):
     assert lines[0].startswith("auditor run: error: Cannot audit these inputs: Expected values the model can use")
     assert "'hours' holds text that is not a number ('48 h') in 1 row (row 17)" in lines[0]
     assert not (tmp_path / "out.json").exists()
+
+
+def test_a_value_beyond_the_trial_rows_is_still_an_input_error_exit_2(tmp_path):
+    """The pre-flight tries the first rows; a category unseen in training at row 500
+    must still be one line and exit 2, not a traceback (exit 3)."""
+    from sklearn.compose import make_column_transformer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import OneHotEncoder
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"colour": rng.choice(["red", "blue"], 600), "x": rng.normal(size=600)})
+    y = pd.Series((X["x"] > 0).astype(int), name="y")
+    model = make_pipeline(make_column_transformer((OneHotEncoder(handle_unknown="error"), ["colour"]),
+                                                  remainder="passthrough"), LogisticRegression()).fit(X, y)
+    frame = X.assign(y=y)
+    frame.loc[500, "colour"] = "purple"
+    with pytest.raises(AuditInputError, match=r"Expected the model to predict every audited row.*purple"):
+        Auditor(model, frame.drop(columns="y"), y, sections=["performance"], n_bootstrap=0).run()
+    frame.to_csv(tmp_path / "data.csv", index=False)
+    sio.dump(model, tmp_path / "model.skops")
+    trust = [x for t in sio.get_untrusted_types(file=tmp_path / "model.skops") for x in ("--trust-type", t)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "auditor", "run", "--model", "model.skops", "--data", "data.csv", "--target", "y",
+         "--sections", "performance", "--json", "out.json", "-q", *trust],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1 and "purple" in proc.stderr
+    assert not (tmp_path / "out.json").exists()

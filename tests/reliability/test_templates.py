@@ -90,3 +90,48 @@ def test_a_user_string_that_looks_like_a_url_is_text_not_a_reference(tmp_path):
                      model_name="https://example.com/model").run()
     html = render_html(result)
     assert "https://example.com/model" in html
+
+
+@pytest.mark.parametrize("snippet, shown", [
+    ("<script>alert(1)</script>", "<script"),
+    ('<img src="data:image/png;base64,AAAA" onerror="alert(1)">', "onerror="),
+    ('<a href="javascript:alert(1)">x</a>', "javascript:alert(1)"),
+])
+def test_a_template_that_would_run_javascript_is_refused(tmp_path, snippet, shown):
+    from auditor import Auditor
+    from auditor.render import ScriptError, render_html
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=60)})
+    y = (X["a"] > 0).astype(int)
+    from sklearn.linear_model import LogisticRegression
+
+    result = Auditor(LogisticRegression().fit(X, y), X, y, n_bootstrap=0, sections=["performance"]).run()
+    (tmp_path / "report.html.j2").write_text('{% extends "auditor/report.html.j2" %}{% block footer %}' + snippet
+                                             + "{{ super() }}{% endblock %}")
+    with pytest.raises(ScriptError, match="runs no JavaScript") as info:
+        render_html(result, template_dir=tmp_path)
+    assert shown in str(info.value) and "report.html.j2" in str(info.value)
+    assert "<script" not in render_html(result).lower()  # the bundled templates run none
+
+
+def test_a_refused_template_leaves_no_output_not_even_the_json(tmp_path, capsys):
+    import skops.io as sio
+
+    from auditor.cli import main
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame({"a": rng.normal(size=80)})
+    y = (X["a"] > 0).astype(int)
+    model = LogisticRegression().fit(X, y)
+    X.assign(y=y).to_csv(tmp_path / "data.csv", index=False)
+    sio.dump(model, tmp_path / "model.skops")
+    (tmp_path / "brand").mkdir()
+    (tmp_path / "brand" / "report.html.j2").write_text(
+        '{% extends "auditor/report.html.j2" %}{% block footer %}<img src="https://example.org/x.png">{% endblock %}')
+    trust = [x for t in sio.get_untrusted_types(file=tmp_path / "model.skops") for x in ("--trust-type", t)]
+    code = main(["run", "--model", str(tmp_path / "model.skops"), "--data", str(tmp_path / "data.csv"), "--target", "y",
+                 "--sections", "performance", "--n-bootstrap", "0", "--template-dir", str(tmp_path / "brand"),
+                 "--json", str(tmp_path / "a.json"), "--out", str(tmp_path / "a.html"), "-q", *trust])
+    assert code == 2 and "https://example.org/x.png" in capsys.readouterr().err
+    assert not (tmp_path / "a.json").exists() and not (tmp_path / "a.html").exists()
