@@ -23,6 +23,7 @@ from auditor.errors import AuditInputError
 from auditor.fairness.labels import check_group_labels
 from auditor.model import ModelAdapter, PredictionsAdapter, SuppliedPredictions
 from auditor.preflight import check_probabilities, preflight
+from auditor.progress import ProgressReporter, as_reporter
 from auditor.results import (
     SCHEMA_VERSION,
     AuditConfig,
@@ -44,6 +45,7 @@ __all__ = ["Auditor", "Progress"]
 
 #: Called as ``progress(stage, event, seconds)`` with event one of "start", "done",
 #: "skipped", "failed"; ``seconds`` is the stage's duration for the last three.
+#: (A :class:`auditor.progress.ProgressReporter` also hears the long steps.)
 Progress = Callable[[str, str, "float | None"], None]
 
 
@@ -249,7 +251,9 @@ class Auditor:
         """The fitted model's adapter; ``None`` for an audit built from predictions."""
         return self._adapter if isinstance(self._adapter, ModelAdapter) else None
 
-    def _context(self, progress: Progress | None) -> AuditContext:
+    def _context(self, progress: Any = None) -> AuditContext:
+        if not isinstance(progress, ProgressReporter):
+            progress, _ = as_reporter(False if progress is None else progress, [])
         if self._predictions is None:
             _emit(progress, "predict", "start", None)
             t0 = time.perf_counter()
@@ -278,12 +282,13 @@ class Auditor:
             n_bootstrap=self.n_bootstrap,
             confidence_level=self.confidence_level,
             n_jobs=self.n_jobs,
+            progress=progress,
         )
         for message in self._setup_warnings:
             ctx.warn("inputs", message)
         return ctx
 
-    def run(self, *, progress: Progress | None = None) -> AuditResult:
+    def run(self, *, progress: bool | Progress | ProgressReporter | None = None) -> AuditResult:
         """Compute every section and return the frozen result.
 
         Predictions are computed on the first call and reused by later ones.
@@ -292,9 +297,23 @@ class Auditor:
 
         Parameters
         ----------
-        progress : callable, optional
-            ``progress(stage, event, seconds)``, for progress bars and timing.
+        progress : bool, callable or ProgressReporter, optional
+            ``None`` (default): progress bars in a Jupyter notebook, nothing
+            elsewhere. ``True``: bars on stderr (tqdm) for the stages and their
+            long steps (TreeSHAP chunks, Kernel SHAP rows, bootstrap resamples,
+            LIME rows, permutation columns). ``False``: nothing. A
+            ``callable(stage, event, seconds)`` hears each stage start and end;
+            an :class:`auditor.progress.ProgressReporter` hears the steps too.
+            Progress never changes a number and never reaches the result.
         """
+        stages = ["predict"] + [s.name for s in run_order(self.sections)]
+        reporter, close = as_reporter(progress, stages)
+        try:
+            return self._run(reporter)
+        finally:
+            close()
+
+    def _run(self, progress: ProgressReporter) -> AuditResult:
         ctx = self._context(progress)
         computed: dict[str, SectionResult] = {}
         failures: list[SectionFailure] = []
@@ -388,9 +407,8 @@ class Auditor:
         )
 
 
-def _emit(progress: Progress | None, stage: str, event: str, seconds: float | None) -> None:
-    if progress is not None:
-        progress(stage, event, seconds)
+def _emit(progress: ProgressReporter, stage: str, event: str, seconds: float | None) -> None:
+    progress.stage(stage, event, seconds)
 
 
 def _one_line(exc: BaseException) -> str:

@@ -135,8 +135,11 @@ def bootstrap(
     rng: np.random.Generator,
     *,
     strata: np.ndarray | None = None,
+    tick: Callable[[int], None] | None = None,
 ) -> dict[str, np.ndarray]:
     """Replicates of several statistics over the same resamples.
+
+    ``tick(b)``, when given, hears each chunk of ``b`` resamples done (progress).
 
     ``statistics`` maps a ``(b, n_rows)`` weight matrix to a dict of ``(b,)`` arrays
     (NaN where undefined); it receives resample counts multiplied by ``weights``.
@@ -146,4 +149,6 @@ def bootstrap(
     for counts in resample_counts(len(weights), n_resamples, rng, strata=strata):
         for key, values in statistics(counts * weights).items():
             out.setdefault(key, []).append(np.asarray(values, dtype=float))
+        if tick is not None:
+            tick(len(counts))
     return {k: np.concatenate(v) for k, v in out.items()}

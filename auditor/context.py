@@ -15,6 +15,7 @@ import pandas as pd
 from auditor.artifacts import TRANSFORMED, X_MODEL
 from auditor.data import AuditData
 from auditor.model import ModelAdapter, Predictions, Task, same_label
+from auditor.progress import ProgressReporter, Silent
 from auditor.results import RecordedWarning, SectionResult
 
 __all__ = ["AuditContext", "Predictions", "SkipSection", "stable_seed"]
@@ -61,6 +62,7 @@ class AuditContext:
         n_bootstrap: int,
         confidence_level: float = 0.95,
         n_jobs: int | None = None,
+        progress: ProgressReporter | None = None,
     ) -> None:
         self.data = data
         self.model = model
@@ -74,6 +76,7 @@ class AuditContext:
         self.n_jobs = n_jobs
         self._memo: dict[str, Any] = {}
         self._results: dict[str, SectionResult] = {}
+        self.progress: ProgressReporter = progress or Silent()
         self._lock = threading.RLock()
         self.warnings: list[RecordedWarning] = []
         self._encode_labels()
@@ -178,6 +181,20 @@ class AuditContext:
     def seed(self, key: str) -> int:
         """An integer seed for libraries that take one (scikit-learn, LIME)."""
         return int(np.random.SeedSequence(stable_seed(self.random_state, key)).generate_state(1)[0])
+
+    def ticker(self, label: str, total: int) -> Callable[[int], None]:
+        """``advance(n=1)`` for a long step of ``total`` units, reporting to the
+        audit's progress reporter (nothing when there is none). Safe from threads."""
+        state = {"done": 0}
+        lock = threading.Lock()
+        report = self.progress.step
+
+        def advance(n: int = 1) -> None:
+            with lock:
+                state["done"] += n
+                report(label, state["done"], total)
+
+        return advance
 
     def result(self, name: str) -> SectionResult | None:
         """The result of section ``name`` if it already ran in this audit, else ``None``

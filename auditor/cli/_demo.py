@@ -23,15 +23,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", default="audit-report.html", type=Path, help="HTML report path (default: audit-report.html); the JSON goes beside it")
     p.add_argument("--pdf", type=Path, default=None, metavar="PDF", help="also write the PDF report here (.pdf)")
     p.add_argument("--random-state", type=int, default=0, help="seed of every random step (default: 0)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only the paths written")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only the paths written (no progress, no summary)")
     p.set_defaults(handler=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from auditor.auditor import Auditor
     from auditor.cli._errors import EXIT_OK, UsageError
+    from auditor.cli._progress import StageProgress
     from auditor.demo import make_demo
     from auditor.render import render_text
+    from auditor.sections import run_order
 
     out: Path = args.out
     if out.suffix.lower() not in (".html", ".htm"):
@@ -44,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     say(f"Training the demo model on the bundled {args.dataset} data ...")
     setup = make_demo(args.dataset, random_state=args.random_state)
     say(f"Auditing {len(setup.X_test):,} held-out rows (sensitive: {', '.join(setup.sensitive_features)}) ...")
-    result = Auditor(
+    auditor = Auditor(
         setup.model,
         setup.X_test,
         setup.y_test,
@@ -52,8 +54,12 @@ def run(args: argparse.Namespace) -> int:
         random_state=args.random_state,
         model_name=setup.model_name,
         data_name=setup.data_name,
-    ).run()
+    )
+    stages = ["predict"] + [s.name for s in run_order(auditor.sections)]
+    with StageProgress(stages, quiet=args.quiet) as progress:
+        result = auditor.run(progress=progress)
     json_path = out.with_suffix(".json")
+    say("Writing the report ...")
     result.save(out)
     result.save(json_path)
     if args.pdf is not None:

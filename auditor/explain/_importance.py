@@ -227,14 +227,19 @@ def permutation_importance_raw(
     n_jobs = resolve_n_jobs(ctx.n_jobs)
     if len(rows) * len(tasks) * n_repeats < SERIAL_BELOW:
         n_jobs = 1  # too little work to share out
+    tick = ctx.ticker("permutation importance, columns", len(tasks))
+
+    def column(t):
+        s = _column_scores(t, scorer, y, w, orders)
+        tick(1)
+        return s
+
     if n_jobs > 1:
         # one native thread per model call: the columns are the parallel unit
         with threadpool_limits(1):
-            scores = Parallel(n_jobs=n_jobs, backend="threading")(
-                delayed(_column_scores)(t, scorer, y, w, orders) for t in tasks
-            )
+            scores = Parallel(n_jobs=n_jobs, backend="threading")(delayed(column)(t) for t in tasks)
     else:
-        scores = [_column_scores(t, scorer, y, w, orders) for t in tasks]
+        scores = [column(t) for t in tasks]
     imp = baseline - np.asarray(scores, dtype=float)
     mean = imp.mean(axis=1)
     sd = imp.std(axis=1, ddof=1) if n_repeats > 1 else np.full(len(mean), np.nan)

@@ -104,6 +104,7 @@ def explain_rows(ctx: AuditContext, setup: LimeSetup, rows: list[SelectedRow], *
     p = len(setup.codec.columns)
     k = p if num_features is None else min(p, num_features)
     out = []
+    tick = ctx.ticker("LIME rows", len(rows))
     for r in rows:
         label = _label_index(ctx, setup, r.position)
         rs = np.random.RandomState(ctx.seed(f"lime.row.{r.position}"))
@@ -134,6 +135,7 @@ def explain_rows(ctx: AuditContext, setup: LimeSetup, rows: list[SelectedRow], *
                 LimeTerm(setup.codec.columns[j], str(term), float(w)) for (j, w), (term, _) in zip(pairs, terms)
             ),
         ))
+        tick(1)
     return out
 
 

@@ -25,7 +25,8 @@ def resolve_n_jobs(n_jobs: int | None) -> int:
     return max(1, joblib.effective_n_jobs(n_jobs))
 
 
-def run_chunks(fn: Callable[..., Any], chunks: Iterable[Any], n_jobs: int, *args: Any) -> list[Any]:
+def run_chunks(fn: Callable[..., Any], chunks: Iterable[Any], n_jobs: int, *args: Any,
+               tick: Callable[[int], None] | None = None) -> list[Any]:
     """``[fn(chunk, *args) for chunk in chunks]``, in order, over ``n_jobs`` processes.
 
     Each chunk is computed independently of the others, so the result is the same
@@ -35,8 +36,17 @@ def run_chunks(fn: Callable[..., Any], chunks: Iterable[Any], n_jobs: int, *args
     workers rather than memory-mapped: they are small, and joblib's clean-up of
     memory-mapped files was measured at a full second per call.
     """
+    tick = tick or (lambda n: None)
+    out = []
     if n_jobs <= 1:
-        return [fn(c, *args) for c in chunks]
+        for c in chunks:
+            out.append(fn(c, *args))
+            tick(1)
+        return out
     from joblib import Parallel, delayed
 
-    return list(Parallel(n_jobs=n_jobs, max_nbytes=None)(delayed(fn)(c, *args) for c in chunks))
+    # results arrive in order as the workers finish them, so progress can follow
+    for part in Parallel(n_jobs=n_jobs, max_nbytes=None, return_as="generator")(delayed(fn)(c, *args) for c in chunks):
+        out.append(part)
+        tick(1)
+    return out

@@ -273,7 +273,8 @@ def _tree(ctx, est, X, folding, names_t, n_jobs, notes) -> ShapRun:
     n = X.shape[0]
     slices = _chunks(n)
     # one chunk is not worth starting worker processes for
-    parts = run_chunks(_tree_chunk, (_dense(X, sl) for sl in slices), n_jobs if len(slices) > 1 else 1, est, ctx.task)
+    parts = run_chunks(_tree_chunk, (_dense(X, sl) for sl in slices), n_jobs if len(slices) > 1 else 1, est, ctx.task,
+                       tick=ctx.ticker(f"TreeSHAP, {n:,} rows in chunks", len(slices)))
     values = np.concatenate([v for v, _, _ in parts])
     base = np.concatenate([b for _, b, _ in parts])
     candidates = {k: np.concatenate([c[k] for _, _, c in parts]) for k in parts[0][2]}
@@ -460,7 +461,9 @@ def _kernel(ctx, est, X, folding: Folding, options: ShapOptions, n_jobs: int, no
     todo = list(sample_rows) + [p for p in extra_rows if p not in set(sample_rows.tolist())]
     # a run of a few seconds is not worth starting worker processes for
     jobs = n_jobs if seconds_per_row * len(todo) > 3.0 else 1
-    parts = run_chunks(_kernel_rows, _batches(ctx, matrix, todo, jobs), jobs, f, background, bg_w, folding, nsamples)
+    batches = list(_batches(ctx, matrix, todo, jobs))
+    parts = run_chunks(_kernel_rows, batches, jobs, f, background, bg_w, folding, nsamples,
+                       tick=ctx.ticker(f"Kernel SHAP, {len(todo):,} rows in batches", len(batches)))
     values = np.concatenate([v for v, _, _ in parts])
     base = np.concatenate([b for _, b, _ in parts])
     output = np.concatenate([o for _, _, o in parts])

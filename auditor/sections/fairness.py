@@ -125,7 +125,8 @@ class FairnessSection(Section):
         point = {k: v[0] for k, v in all_stats(w[None, :]).items()}
         # stratified by the finest groups: every group keeps its size in every
         # resample, so a small group's interval reflects its own noise only
-        reps = bootstrap(all_stats, w, n_boot, ctx.rng("fairness.bootstrap"), strata=strata) if n_boot else {}
+        reps = bootstrap(all_stats, w, n_boot, ctx.rng("fairness.bootstrap"), strata=strata,
+                         tick=ctx.ticker("bootstrap resamples", n_boot)) if n_boot else {}
         level = ctx.confidence_level
         results, excluded = [], []
         for i, (grouping, st) in enumerate(zip(groupings, stats)):

@@ -105,7 +105,7 @@ class PerformanceSection(Section):
         # weights must follow it
         w = ctx.weights[order]
         point = {k: float(v[0]) for k, v in stats(w[None, :]).items()}
-        reps = bootstrap(stats, w, n_boot, ctx.rng("performance.bootstrap"))
+        reps = bootstrap(stats, w, n_boot, ctx.rng("performance.bootstrap"), tick=ctx.ticker("bootstrap resamples", n_boot))
         level = ctx.confidence_level
         metrics = tuple(
             Metric(

@@ -152,6 +152,7 @@ class ShapSection(Section):
         point_abs = (w @ A) / w.sum()
         point_mean = (w @ sv.values.reshape(n, G * D)) / w.sum()
         reps = bootstrap(lambda W: {"abs": (W @ A) / W.sum(axis=1)[:, None]}, w, n_boot, ctx.rng("shap.bootstrap"),
+                         tick=ctx.ticker("bootstrap resamples", n_boot),
                          strata=run.strata).get("abs")
         features = []
         for g in range(G):

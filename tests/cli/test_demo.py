@@ -27,6 +27,19 @@ def test_demo_says_what_the_audit_found(tmp_path, capsys):
     assert result.verdict.value in captured.err
     assert all(f.title in captured.err for f in result.findings if f.status.severity > 0)
     assert captured.out.splitlines() == [f"HTML report: {out}", f"JSON evidence: {tmp_path / 'demo.json'}"]
+    # stage progress while it runs: every section is named as it starts
+    for stage in ("predict", "performance", "shap", "fairness"):
+        assert stage in captured.err
+    assert "bootstrap resamples" in captured.err
+
+
+@pytest.mark.slow
+def test_demo_quiet_prints_only_the_paths(tmp_path, capfd):
+    out = tmp_path / "demo.html"
+    assert main(["demo", "--dataset", "german", "--out", str(out), "-q"]) == EXIT_OK
+    captured = capfd.readouterr()
+    assert captured.err == ""
+    assert captured.out.splitlines() == [f"HTML report: {out}", f"JSON evidence: {tmp_path / 'demo.json'}"]
 
 
 def test_demo_checks_the_pdf_path_first(tmp_path, capsys):
