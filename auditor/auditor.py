@@ -258,7 +258,10 @@ class Auditor:
             _emit(progress, "predict", "start", None)
             t0 = time.perf_counter()
             try:
-                self._predictions = self._adapter.predictions(self._data.X)
+                if isinstance(self._adapter, ModelAdapter):
+                    self._predictions, self._memo_seed = self._adapter.predict_all(self._data.X)
+                else:
+                    self._predictions = self._adapter.predictions(self._data.X)
             except (ValueError, TypeError, KeyError) as exc:
                 # the pre-flight tried a slice; a row further down the model cannot
                 # take is still a problem with the inputs, not an internal error
@@ -284,6 +287,9 @@ class Auditor:
             n_jobs=self.n_jobs,
             progress=progress,
         )
+        for key, value in getattr(self, "_memo_seed", {}).items():
+            # the model's inputs the prediction already built: computed once
+            ctx.memo(key, lambda value=value: value)
         for message in self._setup_warnings:
             ctx.warn("inputs", message)
         return ctx

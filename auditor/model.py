@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from auditor._private import private_copy
+from auditor.artifacts import TRANSFORMED, X_MODEL
 from auditor.lineage import column_lineage
 
 __all__ = [
@@ -51,6 +52,18 @@ def _final_estimator(estimator: Any) -> Any:
     while isinstance(estimator, Pipeline):
         estimator = estimator.steps[-1][1]
     return estimator
+
+
+def _flat_steps(estimator: Any) -> list[Any]:
+    """A pipeline's steps with nested pipelines expanded; ``[estimator]`` otherwise."""
+    from sklearn.pipeline import Pipeline
+
+    if not isinstance(estimator, Pipeline):
+        return [estimator]
+    out: list[Any] = []
+    for _, step in estimator.steps:
+        out += _flat_steps(step)
+    return out
 
 
 def _check_fitted(estimator: Any) -> None:
@@ -253,20 +266,46 @@ class ModelAdapter:
     # -- calling the model ----------------------------------------------------------
     def predictions(self, X: pd.DataFrame) -> Predictions:
         """Labels and scores of every row of validated ``X`` (the audit calls this once)."""
+        return self.predict_all(X)[0]
+
+    def predict_all(self, X: pd.DataFrame) -> tuple[Predictions, dict[str, Any]]:
+        """Labels and scores of every row, and the model's inputs on the way.
+
+        A pipeline's preprocessing runs once: its output feeds the final
+        estimator's ``predict`` and ``predict_proba`` (what ``Pipeline.predict``
+        does internally) and is returned, under the context's memo keys, for the
+        sections that need it again (SHAP, permutation importance). The final
+        estimator gets it read-only, so no model call can change what a later
+        section reads; the user's frame is never passed at all.
+        """
         X_model = self.model_input(X)
-        y_pred = self.predict(X_model)
+        pre = self.preprocessor
+        if pre is not None:
+            Xt = self.transform(private_copy(X_model))
+            final, source = self.final_estimator, Xt
+        else:
+            Xt, final, source = None, self.estimator, X_model
+
+        def inputs():
+            # a fresh private copy per call (a read-only view of a dense array):
+            # a model that writes into its input changes nothing another call sees
+            return _read_only(source) if source is Xt else private_copy(source)
+
+        y_pred = _one_per_row(np.asarray(final.predict(inputs())))
         if len(y_pred) != len(X_model):
             raise ValueError(f"Expected model.predict to return {len(X_model)} values. Got {len(y_pred)}.")
         proba = decision = None
         if self.response_method == "predict_proba":
-            proba = self.predict_proba(X_model)
+            proba = self._check_proba(np.asarray(final.predict_proba(inputs()), dtype=float))
             if not np.isfinite(proba).all():
                 raise ValueError("Expected finite probabilities from model.predict_proba. Got NaN or infinity.")
         elif self.response_method == "decision_function":
-            decision = self.decision_function(X_model)
+            decision = np.asarray(final.decision_function(inputs()), dtype=float)
         if self.task == "regression" and not np.isfinite(np.asarray(y_pred, dtype=float)).all():
             raise ValueError("Expected finite predictions from model.predict. Got NaN or infinity.")
-        return Predictions(y_pred=y_pred, proba=proba, decision=decision)
+
+        memo = {X_MODEL: X_model} if Xt is None else {X_MODEL: X_model, TRANSFORMED: Xt}
+        return Predictions(y_pred=y_pred, proba=proba, decision=decision), memo
 
     def model_input(self, X: pd.DataFrame) -> pd.DataFrame | np.ndarray:
         """The slice of validated ``X`` the model takes, in the model's order."""
@@ -274,15 +313,12 @@ class ModelAdapter:
         return frame if self.pass_frame else frame.to_numpy()
 
     def predict(self, X_model: Any) -> np.ndarray:
-        y_pred = np.asarray(self.estimator.predict(private_copy(X_model)))
-        if y_pred.ndim == 2 and y_pred.shape[1] == 1:
-            y_pred = y_pred[:, 0]
-        if y_pred.ndim != 1:
-            raise ValueError(f"Expected model.predict to return one value per row. Got shape {y_pred.shape}.")
-        return y_pred
+        return _one_per_row(np.asarray(self.estimator.predict(private_copy(X_model))))
 
     def predict_proba(self, X_model: Any) -> np.ndarray:
-        proba = np.asarray(self.estimator.predict_proba(private_copy(X_model)), dtype=float)
+        return self._check_proba(np.asarray(self.estimator.predict_proba(private_copy(X_model)), dtype=float))
+
+    def _check_proba(self, proba: np.ndarray) -> np.ndarray:
         k = len(self.classes)
         if proba.ndim != 2 or proba.shape[1] != k:
             raise ValueError(f"Expected model.predict_proba to return {k} columns. Got shape {proba.shape}.")
@@ -323,9 +359,19 @@ class ModelAdapter:
         return next(i for i, c in enumerate(self.classes) if same_label(c, self.pos_label))
 
     def transform(self, X_model: Any) -> Any:
-        """The design matrix the final estimator sees (dense or sparse)."""
-        pre = self.preprocessor
-        return X_model if pre is None else pre.transform(X_model)
+        """The design matrix the final estimator sees (dense or sparse).
+
+        Every transformer before the final estimator runs in turn, nested
+        pipelines flattened, as ``Pipeline.predict`` would run them (calling the
+        steps directly: a sliced pipeline ending in a stateless transformer
+        would call itself unfitted).
+        """
+        X = X_model
+        for step in _flat_steps(self.estimator)[:-1]:
+            if step is None or (isinstance(step, str) and step == "passthrough"):
+                continue
+            X = step.transform(X)
+        return X
 
     def transformed_feature_names(self, n_outputs: int) -> tuple[str, ...]:
         pre = self.preprocessor
@@ -342,6 +388,23 @@ class ModelAdapter:
     def lineage(self, n_outputs: int) -> tuple[tuple[str, ...], ...]:
         """Raw columns behind each transformed column (see :mod:`auditor.lineage`)."""
         return column_lineage(self.preprocessor, self.feature_names, n_outputs)
+
+
+def _one_per_row(y_pred: np.ndarray) -> np.ndarray:
+    if y_pred.ndim == 2 and y_pred.shape[1] == 1:
+        y_pred = y_pred[:, 0]
+    if y_pred.ndim != 1:
+        raise ValueError(f"Expected model.predict to return one value per row. Got shape {y_pred.shape}.")
+    return y_pred
+
+
+def _read_only(X: Any) -> Any:
+    """A view of a dense array that no model call can write into (other inputs are copied)."""
+    if isinstance(X, np.ndarray):
+        view = X.view()
+        view.flags.writeable = False
+        return view
+    return private_copy(X)
 
 
 def _model_columns(

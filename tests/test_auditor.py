@@ -51,24 +51,40 @@ def test_inputs_are_not_modified(binary_data, binary_pipeline):
 
 
 def test_predictions_are_computed_once(binary_data, binary_pipeline, monkeypatch):
-    """With every section on, the model sees the audited rows unchanged exactly
-    once per method; explanation sections call it only on perturbed rows."""
+    """With every section on, the audited rows are transformed once and scored
+    once per method (the pipeline's last step on the transformed rows, as
+    Pipeline.predict does); explanation sections call the model only on
+    perturbed rows."""
     X, y = binary_data
     audited = X.drop(columns=["group"])
-    calls = {"predict": 0, "predict_proba": 0}
-    for name in calls:
-        original = getattr(type(binary_pipeline), name)
+    pre, final = binary_pipeline.steps[0][1], binary_pipeline.steps[-1][1]
+    full = pre.transform(audited)
+    calls = {"transform": 0, "predict": 0, "predict_proba": 0}
 
-        def counted(self, data, *a, _name=name, _orig=original, **k):
-            if isinstance(data, pd.DataFrame) and data.shape == audited.shape and data.reset_index(drop=True).equals(audited):
-                calls[_name] += 1
+    def count(owner, name, is_audited):
+        original = getattr(type(owner), name)
+
+        def counted(self, data, *a, _orig=original, **k):
+            if is_audited(data):
+                calls[name] += 1
             return _orig(self, data, *a, **k)
 
-        monkeypatch.setattr(type(binary_pipeline), name, counted)
+        monkeypatch.setattr(type(owner), name, counted)
+
+    def same_frame(d):
+        return isinstance(d, pd.DataFrame) and d.shape == audited.shape and d.reset_index(drop=True).equals(audited)
+
+    def same_matrix(d):
+        return hasattr(d, "shape") and d.shape == full.shape and np.array_equal(np.asarray(d), full)
+
+    count(pre, "transform", same_frame)
+    count(final, "predict", same_matrix)
+    count(final, "predict_proba", same_matrix)
     auditor = Auditor(binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=10)
     auditor.run()
     auditor.run()
-    assert calls == {"predict": 1, "predict_proba": 1}
+    assert calls == {"transform": 1, "predict": 1, "predict_proba": 1}
+
 
 def test_length_mismatch_errors_name_the_argument(binary_data, binary_pipeline):
     X, y = binary_data

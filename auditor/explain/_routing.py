@@ -83,10 +83,15 @@ def output_in_space(est: Any, X: Any, space: str, task: str) -> np.ndarray:
     return out.reshape(len(out), -1)
 
 
-def candidate_outputs(est: Any, X: Any, task: str) -> dict[str, np.ndarray]:
+def candidate_outputs(est: Any, X: Any, task: str, *, skip: tuple[str, ...] = ()) -> dict[str, np.ndarray]:
     """The model's output on ``X`` in every space it offers ("margin",
-    "probability" for a classifier; "raw" for a regressor), each ``(n, d)``."""
+    "probability" for a classifier; "raw" for a regressor), each ``(n, d)``;
+    ``skip`` names spaces the caller already has (the audit's own predictions),
+    so the model is not called for them again."""
     spaces = ["raw"] if task == "regression" else [c for c in ("margin", "probability") if _has(est, c)]
+    spaces = [sp_ for sp_ in spaces if sp_ not in skip]
+    if not spaces:
+        return {}
     X = private_copy(X)  # X may be a view of the audit's design matrix; a model must not write into it
     out = {}
     for space in spaces:

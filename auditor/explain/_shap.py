@@ -255,7 +255,23 @@ def _finish(
 
 
 # -- tree route ----------------------------------------------------------------------
-def _tree_chunk(X_chunk: Any, est: Any, task: str) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
+def _known_outputs(ctx: AuditContext) -> dict[str, np.ndarray]:
+    """The model's outputs on every audited row that the audit already computed:
+    explainers check their additivity against these instead of scoring again."""
+    p = ctx.predictions
+    if ctx.task == "regression":
+        return {"raw": np.asarray(p.y_pred, dtype=float).reshape(-1, 1)}
+    return {} if p.proba is None else {"probability": np.asarray(p.proba, dtype=float)}
+
+
+def _chunk_rows(n: int, n_jobs: int) -> int:
+    """Rows per chunk: a few chunks per worker (an explainer is built per chunk),
+    within bounds that keep memory small. Exact explainers give every row the same
+    values whatever the chunking."""
+    return int(min(65536, max(CHUNK_ROWS, -(-n // (4 * max(1, n_jobs))))))
+
+
+def _tree_chunk(X_chunk: Any, est: Any, task: str, skip: tuple[str, ...] = ()) -> tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]:
     """TreeSHAP of one chunk of rows, and the model's outputs on it in every space
     (which one the values live in is decided afterwards, on all rows at once)."""
     import shap
@@ -266,18 +282,20 @@ def _tree_chunk(X_chunk: Any, est: Any, task: str) -> tuple[np.ndarray, np.ndarr
         warnings.filterwarnings("ignore", message="LightGBM binary classifier", category=UserWarning)
         values = _as_3d(explainer.shap_values(X_chunk, check_additivity=False))
     base = np.broadcast_to(np.atleast_1d(np.asarray(explainer.expected_value, dtype=float)), (len(values), values.shape[2]))
-    return values, np.array(base), candidate_outputs(est, X_chunk, task)
+    return values, np.array(base), candidate_outputs(est, X_chunk, task, skip=skip)
 
 
 def _tree(ctx, est, X, folding, names_t, n_jobs, notes) -> ShapRun:
     n = X.shape[0]
-    slices = _chunks(n)
+    slices = _chunks(n, _chunk_rows(n, n_jobs))
+    known = _known_outputs(ctx)
     # one chunk is not worth starting worker processes for
     parts = run_chunks(_tree_chunk, (_dense(X, sl) for sl in slices), n_jobs if len(slices) > 1 else 1, est, ctx.task,
-                       tick=ctx.ticker(f"TreeSHAP, {n:,} rows in chunks", len(slices)))
+                       tuple(known), tick=ctx.ticker(f"TreeSHAP, {n:,} rows in chunks", len(slices)))
     values = np.concatenate([v for v, _, _ in parts])
     base = np.concatenate([b for _, b, _ in parts])
     candidates = {k: np.concatenate([c[k] for _, _, c in parts]) for k in parts[0][2]}
+    candidates.update(known)
     return _exact_run(
         ctx, values, base, candidates, folding, names_t, route="tree", method="TreeExplainer",
         background="the training data as recorded in the trees (tree-path-dependent TreeSHAP)",
@@ -325,14 +343,16 @@ def _linear(ctx, est, X, folding, names_t, options: ShapOptions, notes) -> ShapR
     background = _dense(X, bg_rows)
     explainer = shap.LinearExplainer(est, background)
     values, base, cands = [], [], []
-    for sl in _chunks(n):
+    known = _known_outputs(ctx)
+    for sl in _chunks(n, _chunk_rows(n, 1)):
         chunk = _dense(X, sl)
         v = _as_3d(explainer.shap_values(chunk))
         values.append(v)
         base.append(np.broadcast_to(np.atleast_1d(np.asarray(explainer.expected_value, dtype=float)), (len(v), v.shape[2])))
-        cands.append(candidate_outputs(est, chunk, ctx.task))
+        cands.append(candidate_outputs(est, chunk, ctx.task, skip=tuple(known)))
     values, base = np.concatenate(values), np.concatenate(base)
     candidates = {k: np.concatenate([c[k] for c in cands]) for k in cands[0]}
+    candidates.update(known)
     return _exact_run(
         ctx, values, base, candidates, folding, names_t, route="linear", method="LinearExplainer",
         background=f"the mean of {k:,} randomly chosen audited rows (seeded); features treated as independent",

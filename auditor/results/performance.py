@@ -143,6 +143,9 @@ class PerformanceResult(SectionResult):
     confidence_level : float
     base_rates : dict of str to float
         Share of each class among the audited rows (weighted when weights are given).
+    interval_method : str
+        How the intervals were computed (the row bootstrap, or for large data the
+        cell bootstrap or the normal approximation of its sums).
     """
 
     task: Literal["binary", "multiclass", "regression"]
@@ -156,6 +159,7 @@ class PerformanceResult(SectionResult):
     residuals: ResidualSummary | None = None
     base_rates: dict[str, float] | None = None
     costs: DecisionCosts | None = None
+    interval_method: str = ""
     notes: tuple[str, ...] = ()
 
     def metric(self, key: str) -> Metric:

@@ -11,6 +11,7 @@ import numpy as np
 
 from auditor import metrics as M
 from auditor.bootstrap import bootstrap, canonical_order, percentile_interval
+from auditor.cells import EXACT_BOOTSTRAP_ROWS, CellTable, resample_cells
 from auditor.context import AuditContext
 from auditor.policy import performance_findings
 from auditor.results import (
@@ -67,6 +68,12 @@ class PerformanceSection(Section):
         nothing is invented.
     max_cost_groups : int, default=50
         Sensitive features with more groups than this get no per-group cost.
+    exact_bootstrap_rows : int, default=50_000
+        Up to this many rows every row is resampled; above, classification
+        intervals resample cells of rows that share their labels and score (to
+        within 1e-4: see :mod:`auditor.cells`), and regression intervals the
+        metrics' sums, at a cost independent of the number of rows. The report
+        states which method gave the intervals.
     """
 
     name = "performance"
@@ -82,6 +89,7 @@ class PerformanceSection(Section):
     max_residual_points: int = 1000
     costs: Mapping[str, Any] | None = None
     max_cost_groups: int = 50
+    exact_bootstrap_rows: int = EXACT_BOOTSTRAP_ROWS
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "costs", validate_costs(self.costs))
@@ -91,27 +99,35 @@ class PerformanceSection(Section):
         if ctx.task == "regression":
             if self.costs is not None:
                 raise ValueError("Expected no costs for a regression audit: decision costs need classes. Got some.")
-            specs, stats, order = _regression(ctx)
+            specs, stats, order, large = _regression(ctx)
         elif ctx.task == "binary":
-            specs, stats, order = _binary(ctx, self.n_calibration_bins)
+            specs, stats, order, large = _binary(ctx, self.n_calibration_bins)
         else:
-            specs, stats, order = _multiclass(ctx, self.n_calibration_bins)
+            specs, stats, order, large = _multiclass(ctx, self.n_calibration_bins)
         cost = None
         if self.costs is not None:
             cost = _CostStats(ctx, self.costs, order, self.max_cost_groups)
             specs = specs + [cost.spec]
-            stats = cost.wrap(stats)
         # the statistics see rows in a canonical order (see canonical_order): the
         # weights must follow it
         w = ctx.weights[order]
-        point = {k: float(v[0]) for k, v in stats(w[None, :]).items()}
-        reps = bootstrap(stats, w, n_boot, ctx.rng("performance.bootstrap"), tick=ctx.ticker("bootstrap resamples", n_boot))
+        row_stats = stats if cost is None else cost.wrap(stats)
+        point = {k: float(v[0]) for k, v in row_stats(w[None, :]).items()}
+        by_cells = bool(n_boot) and ctx.n_rows > self.exact_bootstrap_rows
+        if not by_cells:
+            reps = bootstrap(row_stats, w, n_boot, ctx.rng("performance.bootstrap"),
+                             tick=ctx.ticker("bootstrap resamples", n_boot))
+            method = f"percentile bootstrap, {n_boot:,} resamples of the audited rows"
+        else:
+            reps, method = _large_bootstrap(ctx, large, n_boot, cost, self.n_calibration_bins,
+                                            self.exact_bootstrap_rows)
         level = ctx.confidence_level
         metrics = tuple(
             Metric(
                 key=s.key,
                 label=s.label,
-                estimate=_estimate(point[s.key], reps.get(s.key), level, s.undefined_reason),
+                estimate=_estimate(point[s.key], reps.get(s.key), level, s.undefined_reason,
+                                   None if s.key in reps or not by_cells else _NO_CELL_INTERVAL.get(s.key)),
                 higher_is_better=s.higher_is_better,
                 description=s.description,
             )
@@ -123,6 +139,7 @@ class PerformanceSection(Section):
             metrics=metrics,
             n_bootstrap=n_boot,
             confidence_level=level,
+            interval_method=method if n_boot else "none (n_bootstrap=0)",
         )
         if ctx.task == "regression":
             result["residuals"] = _residuals(ctx, self.max_residual_points)
@@ -145,11 +162,22 @@ class PerformanceSection(Section):
         return PerformanceResult(**result)
 
 
-def _estimate(point: float, reps: np.ndarray | None, level: float, undefined_reason: str) -> Estimate:
+#: Why a metric has no interval above the exact-bootstrap size.
+_NO_CELL_INTERVAL = {
+    "roc_auc_ovr": "no interval above the exact-bootstrap size: a one-vs-rest macro average needs every class's "
+                   "score of every row resampled together",
+    "average_precision_macro": "no interval above the exact-bootstrap size: a one-vs-rest macro average needs every "
+                               "class's score of every row resampled together",
+    "median_absolute_error": "no interval above the exact-bootstrap size: a median is not a sum of rows",
+}
+
+
+def _estimate(point: float, reps: np.ndarray | None, level: float, undefined_reason: str,
+              no_interval: str | None = None) -> Estimate:
     if not np.isfinite(point):
         return Estimate.undefined(undefined_reason)
     if reps is None or len(reps) == 0:
-        return Estimate(value=point)
+        return Estimate(value=point, reason=no_interval)
     iv = percentile_interval(reps, level)
     return Estimate(value=point, ci_low=iv.low, ci_high=iv.high, reason=iv.reason)
 
@@ -157,16 +185,21 @@ def _estimate(point: float, reps: np.ndarray | None, level: float, undefined_rea
 Stats = Callable[[np.ndarray], dict[str, np.ndarray]]
 
 
-def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndarray]:
+def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndarray, Callable]:
     # Rows sorted by score make tie groups contiguous (fast rank sums), and a
     # content-defined order makes the intervals independent of the caller's row
     # order; every statistic is a sum over rows, so no value changes.
     score = ctx.y_score
     keys = (ctx.y_true_pos, ctx.y_pred_pos, ctx.weights)
     order = canonical_order(score, *keys) if score is not None else canonical_order(*keys)
-    score = score[order] if score is not None else None
-    t = ctx.y_true_pos[order]
-    p = ctx.y_pred_pos[order]
+    rows = {"t": ctx.y_true_pos[order], "p": ctx.y_pred_pos[order]}
+    if score is not None:
+        rows["score"] = score[order]
+    proba = ctx.predictions.proba
+    if proba is not None:
+        codes = _proba_codes(ctx)[order]
+        rows["ll"] = M.log_loss_per_row(proba[order], codes)
+        rows["brier"] = M.brier_per_row(proba[order], codes)
     plain = ctx.pos_label.item() if hasattr(ctx.pos_label, "item") else ctx.pos_label
     pos = f"'{plain}'" if isinstance(plain, str) else str(plain)
     specs = [
@@ -183,7 +216,6 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndar
               "the model predicts one class only, or y holds one class (a correlation with a constant is undefined)",
               "Correlation between predictions and outcomes, from -1 to 1 (0 is chance); not flattered by a rare class."),
     ]
-    ties = M.TieGroups(score) if score is not None else None
     if score is not None:
         specs += [
             _Spec("roc_auc", "ROC AUC", True, "y holds only one class",
@@ -191,13 +223,7 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndar
             _Spec("average_precision", "Average precision", True, f"no row is truly {pos}",
                   "Area under the precision-recall curve (step-wise, as scikit-learn)."),
         ]
-    proba = ctx.predictions.proba
     if proba is not None:
-        proba = proba[order]
-        codes = _proba_codes(ctx)[order]
-        ll = M.log_loss_per_row(proba, codes)
-        brier = M.brier_per_row(proba, codes)
-        bins = M.calibration_bins(score, n_bins)
         specs += [
             _Spec("log_loss", "Log loss", False, "no rows", "Average surprise of the predicted probabilities."),
             _Spec("brier_score", "Brier score", False, "no rows", "Mean squared gap between probability and outcome."),
@@ -208,7 +234,19 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndar
         _Spec("base_rate", f"Base rate (share truly {pos})", None, "no rows", "Share of rows whose true label is positive."),
         _Spec("selection_rate", f"Selection rate (share predicted {pos})", None, "no rows", "Share of rows the model predicts positive."),
     ]
-    correct = (ctx.y_true_code == ctx.y_pred_code).astype(float)[order]
+    calibrated = proba is not None
+    return specs, _binary_stats(rows, n_bins, calibrated), order, lambda: _binary_cells(rows, ctx.weights[order], n_bins)
+
+
+def _binary_stats(a: dict[str, np.ndarray], n_bins: int, calibrated: bool) -> Stats:
+    """The binary statistics of units (rows, or cells of rows) with values ``a``:
+    ``t``, ``p`` and, when present, ``score`` (ascending), ``ll`` and ``brier``
+    per unit; ``W`` weighs the units."""
+    t, p = a["t"], a["p"]
+    score = a.get("score")
+    ties = M.TieGroups(score) if score is not None else None
+    bins = M.calibration_bins(score, n_bins) if calibrated else None
+    correct = (t == p).astype(float)
 
     def stats(W: np.ndarray) -> dict[str, np.ndarray]:
         c = M.binary_counts(W, t, p)
@@ -232,13 +270,73 @@ def _binary(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndar
             sums = M.rank_sums(W, t, ties)
             out["roc_auc"] = M.roc_auc(W, t, ties, sums=sums)
             out["average_precision"] = M.average_precision(W, t, ties, sums=sums)
-        if proba is not None:
-            out["log_loss"] = M.weighted_mean(W, ll)
-            out["brier_score"] = M.weighted_mean(W, brier)
+        if calibrated:
+            out["log_loss"] = M.weighted_mean(W, a["ll"])
+            out["brier_score"] = M.weighted_mean(W, a["brier"])
             out["expected_calibration_error"] = M.expected_calibration_error(W, score, t, bins, n_bins)
         return out
 
-    return specs, stats, order
+    return stats
+
+
+def _binary_cells(rows: dict[str, np.ndarray], w: np.ndarray, n_bins: int) -> tuple[CellTable, Callable]:
+    """Rows summed into (score bin, true, predicted) cells, and the function that
+    turns the resampled cell sums into the units of :func:`_binary_stats`.
+
+    Score bins are ``FINE_BINS`` equal parts of each calibration bin (so no cell
+    straddles one): a cell stands for its rows at their mean score, log loss and
+    Brier score, which rank and sum like the rows up to the bin's width.
+    """
+    t, p = rows["t"].astype(np.int64), rows["p"].astype(np.int64)
+    score = rows.get("score")
+    columns = {"w": w}
+    if score is not None:
+        fine = _fine_bin(score, n_bins) if "ll" in rows else _rank_bin(score)
+        cell = (fine * 2 + t) * 2 + p
+        columns["ws"] = w * score
+        for name in ("ll", "brier"):
+            if name in rows:
+                columns[f"w{name}"] = w * rows[name]
+    else:
+        cell = t * 2 + p
+    table = CellTable.build(cell, columns)
+
+    def units(sums: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        W = sums["w"]
+        keys = table.keys
+        a = {"t": ((keys // 2) % 2).astype(bool), "p": (keys % 2).astype(bool)}
+        wsum = table.sums["w"]
+        if "ws" in table.sums:
+            a["score"] = table.sums["ws"] / wsum
+            for name in ("ll", "brier"):
+                if f"w{name}" in table.sums:
+                    a[name] = table.sums[f"w{name}"] / wsum
+        return W, a
+
+    return table, units
+
+
+#: Score bins within each calibration bin for the cell bootstrap: with 10
+#: calibration bins, 10,240 bins of width about 1e-4.
+FINE_BINS = 1024
+
+
+def _fine_bin(score: np.ndarray, n_bins: int) -> np.ndarray:
+    """Bin of each probability: calibration bin * FINE_BINS + its sub-bin."""
+    cal = M.calibration_bins(score, n_bins)
+    lo = cal / n_bins
+    sub = np.clip(((score - lo) * n_bins * FINE_BINS).astype(np.int64), 0, FINE_BINS - 1)
+    return cal.astype(np.int64) * FINE_BINS + sub
+
+
+def _rank_bin(score: np.ndarray) -> np.ndarray:
+    """Decision scores have no fixed range: equal-width bins between the lowest
+    and highest score (values every partition of the data agrees on)."""
+    lo, hi = float(np.min(score)), float(np.max(score))
+    n = 10 * FINE_BINS
+    if hi <= lo:
+        return np.zeros(len(score), dtype=np.int64)
+    return np.clip(((score - lo) / (hi - lo) * n).astype(np.int64), 0, n - 1)
 
 
 def _proba_codes(ctx: AuditContext) -> np.ndarray:
@@ -251,12 +349,11 @@ def _proba_codes(ctx: AuditContext) -> np.ndarray:
     return np.where(codes < len(ctx.classes), codes, 0)
 
 
-def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndarray]:
+def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.ndarray, Callable]:
     k = len(ctx.labels)
     raw_score = ctx.y_score
     order = canonical_order(ctx.y_true_code, ctx.y_pred_code, *(() if raw_score is None else raw_score.T), ctx.weights)
     yt, yp = ctx.y_true_code[order], ctx.y_pred_code[order]
-    correct = (yt == yp).astype(float)
     unknown = yt >= len(ctx.classes)
     specs = [
         _Spec("accuracy", "Accuracy", True, "no rows", "Share of rows predicted correctly."),
@@ -294,7 +391,6 @@ def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.
         brier = np.where(unknown, np.nan, M.brier_per_row(proba, codes))
         conf = proba.max(axis=1)
         top_correct = (np.argmax(proba, axis=1) == yt)
-        bins = M.calibration_bins(conf, n_bins)
         undefined = "y holds labels the model has no probability for" if unknown.any() else "no rows"
         specs += [
             _Spec("log_loss", "Log loss", False, undefined, "Average surprise of the predicted probabilities."),
@@ -304,36 +400,91 @@ def _multiclass(ctx: AuditContext, n_bins: int) -> tuple[list[_Spec], Stats, np.
                   f"Weighted mean gap between the top predicted probability and its accuracy over {n_bins} bins."),
         ]
 
-    def stats(W: np.ndarray) -> dict[str, np.ndarray]:
-        c = M.class_counts(W, yt, yp, k)
-        true, pred, tp = c["true"], c["pred"], c["tp"]
-        present = (true + pred) > 0
-        in_y = true > 0
-        precision = M.safe_divide(tp, pred)
-        recall = M.safe_divide(tp, true)
-        f1 = M.safe_divide(2 * tp, true + pred)
-        total = W.sum(axis=1)
-        out = {
-            "accuracy": M.safe_divide(W @ correct, total),
-            "balanced_accuracy": _masked_mean(recall, in_y),
-            "matthews_corrcoef": M.matthews_corrcoef(true, pred, tp.sum(axis=1), total),
-        }
-        for name, values in (("precision", precision), ("recall", recall), ("f1", f1)):
-            out[f"{name}_macro"] = _masked_mean(values, present)
-            out[f"{name}_weighted"] = _support_weighted(values, true)
-        if ovr:
-            sums = [(pos, ties, M.rank_sums(W, pos, ties)) for _, pos, ties in ovr]
-            aucs = np.column_stack([M.roc_auc(W, pos, ties, sums=s) for pos, ties, s in sums])
-            aps = np.column_stack([M.average_precision(W, pos, ties, sums=s) for pos, ties, s in sums])
-            out["roc_auc_ovr"] = aucs.mean(axis=1)
-            out["average_precision_macro"] = aps.mean(axis=1)
-        if proba is not None:
-            out["log_loss"] = M.weighted_mean(W, ll)
-            out["brier_score"] = M.weighted_mean(W, brier)
-            out["expected_calibration_error"] = M.expected_calibration_error(W, conf, top_correct, bins, n_bins)
-        return out
+    rows = {"yt": yt, "yp": yp}
+    if proba is not None:
+        rows.update(ll=ll, brier=brier, conf=conf, top=top_correct)
 
-    return specs, stats, order
+    def cells() -> tuple[CellTable, Callable]:
+        return _multiclass_cells(rows, ctx.weights[order], k, n_bins)
+
+    def stats(W: np.ndarray) -> dict[str, np.ndarray]:
+        return _multiclass_stats(rows, k, n_bins, ovr, W)
+
+    return specs, stats, order, cells
+
+
+def _multiclass_stats(a: dict[str, np.ndarray], k: int, n_bins: int, ovr: list, W: np.ndarray) -> dict[str, np.ndarray]:
+    """The multiclass statistics of units (rows or cells) with values ``a``;
+    ``ovr`` (one-vs-rest rankings) only for rows."""
+    yt, yp = a["yt"], a["yp"]
+    correct = (yt == yp).astype(float)
+    c = M.class_counts(W, yt, yp, k)
+    true, pred, tp = c["true"], c["pred"], c["tp"]
+    present = (true + pred) > 0
+    in_y = true > 0
+    precision = M.safe_divide(tp, pred)
+    recall = M.safe_divide(tp, true)
+    f1 = M.safe_divide(2 * tp, true + pred)
+    total = W.sum(axis=1)
+    out = {
+        "accuracy": M.safe_divide(W @ correct, total),
+        "balanced_accuracy": _masked_mean(recall, in_y),
+        "matthews_corrcoef": M.matthews_corrcoef(true, pred, tp.sum(axis=1), total),
+    }
+    for name, values in (("precision", precision), ("recall", recall), ("f1", f1)):
+        out[f"{name}_macro"] = _masked_mean(values, present)
+        out[f"{name}_weighted"] = _support_weighted(values, true)
+    if ovr:
+        sums = [(pos, ties, M.rank_sums(W, pos, ties)) for _, pos, ties in ovr]
+        aucs = np.column_stack([M.roc_auc(W, pos, ties, sums=s) for pos, ties, s in sums])
+        aps = np.column_stack([M.average_precision(W, pos, ties, sums=s) for pos, ties, s in sums])
+        out["roc_auc_ovr"] = aucs.mean(axis=1)
+        out["average_precision_macro"] = aps.mean(axis=1)
+    if "ll" in a:
+        out["log_loss"] = M.weighted_mean(W, a["ll"])
+        out["brier_score"] = M.weighted_mean(W, a["brier"])
+        out["expected_calibration_error"] = M.expected_calibration_error(
+            W, a["conf"], a["top"], M.calibration_bins(a["conf"], n_bins), n_bins)
+    return out
+
+
+def _multiclass_cells(rows: dict[str, np.ndarray], w: np.ndarray, k: int, n_bins: int) -> tuple[CellTable, Callable]:
+    """Rows summed into (true, predicted, top-label correct, confidence bin) cells.
+
+    One-vs-rest rankings need every class's score of every row, which no cell
+    keeps: above the exact-bootstrap size their macro averages get no interval.
+    Log loss and Brier score take their cell's mean: rows of a cell share their
+    labels and their top probability to within 1e-4, not their other probabilities,
+    so these two intervals are approximate (the report says so).
+    """
+    yt, yp = rows["yt"].astype(np.int64), rows["yp"].astype(np.int64)
+    cell = yt * k + yp
+    columns = {"w": w}
+    if "ll" in rows:
+        fine = _fine_bin(rows["conf"], n_bins)
+        cell = (cell * 2 + rows["top"].astype(np.int64)) * (n_bins * FINE_BINS) + fine
+        columns.update(wconf=w * rows["conf"], wll=w * np.nan_to_num(rows["ll"], nan=0.0),
+                       wbrier=w * np.nan_to_num(rows["brier"], nan=0.0))
+    table = CellTable.build(cell, columns)
+    unknown = bool(np.isnan(rows["ll"]).any()) if "ll" in rows else False
+
+    def units(sums: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        keys = table.keys
+        if "wconf" in table.sums:
+            pair, top = keys // (n_bins * FINE_BINS) // 2, (keys // (n_bins * FINE_BINS)) % 2
+        else:
+            pair, top = keys, None
+        a = {"yt": pair // k, "yp": pair % k}
+        if top is not None:
+            wsum = table.sums["w"]
+            a.update(conf=table.sums["wconf"] / wsum, top=top.astype(bool),
+                     ll=np.full(len(keys), np.nan) if unknown else table.sums["wll"] / wsum,
+                     brier=np.full(len(keys), np.nan) if unknown else table.sums["wbrier"] / wsum)
+        return sums["w"], a
+
+    return table, units
+
+
 
 
 def _masked_mean(values: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -352,7 +503,7 @@ def _support_weighted(values: np.ndarray, support: np.ndarray) -> np.ndarray:
     return np.where(bad, np.nan, M.safe_divide(s, support.sum(axis=1)))
 
 
-def _regression(ctx: AuditContext) -> tuple[list[_Spec], Stats, np.ndarray]:
+def _regression(ctx: AuditContext) -> tuple[list[_Spec], Stats, np.ndarray, Callable]:
     y0 = np.asarray(ctx.y_true, dtype=float)
     yhat0 = np.asarray(ctx.y_pred, dtype=float)
     order = canonical_order(yhat0, y0, ctx.weights)
@@ -396,7 +547,41 @@ def _regression(ctx: AuditContext) -> tuple[list[_Spec], Stats, np.ndarray]:
             "mean_target": M.safe_divide(W @ y, total),
         }
 
-    return specs, stats, order
+    def moments(n_resamples: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        return _regression_moments(w, abs_e, e, yc, yhat, y, None if zero_target else ape, n_resamples, rng)
+
+    return specs, stats, order, moments
+
+
+def _regression_moments(w, abs_e, e, yc, yhat, y, ape, n_resamples: int, rng: np.random.Generator) -> dict:
+    """Regression metrics over resamples of their sums, for large data.
+
+    Every regression metric but the median is a function of a few sums over rows.
+    Under the Poisson bootstrap those sums have mean ``S = Σ x_i`` and covariance
+    ``Σ x_i x_iᵀ``; with tens of thousands of rows they are normal to a very good
+    approximation (the central limit theorem), so they are drawn as such: cost
+    independent of the number of rows, and mergeable over partitions. The
+    median absolute error gets no interval this way (a quantile is not a sum).
+    """
+    cols = [w, w * abs_e, w * e**2, w * yc, w * yc**2, w * yhat, w * y]
+    if ape is not None:
+        cols.append(w * ape)
+    X = np.column_stack(cols)
+    S = X.sum(axis=0)
+    C = X.T @ X
+    draws = rng.multivariate_normal(S, C, size=n_resamples, method="eigh")
+    total, s_abs, sse, s_yc, s_yc2, s_hat, s_y = (draws[:, i] for i in range(7))
+    sst = s_yc2 - M.safe_divide(s_yc**2, total)
+    out = {
+        "mean_absolute_error": M.safe_divide(s_abs, total),
+        "root_mean_squared_error": np.sqrt(np.clip(M.safe_divide(sse, total), 0, None)),
+        "r2": 1.0 - M.safe_divide(sse, sst),
+        "mean_prediction": M.safe_divide(s_hat, total),
+        "mean_target": M.safe_divide(s_y, total),
+    }
+    if ape is not None:
+        out["mean_absolute_percentage_error"] = M.safe_divide(draws[:, 7], total)
+    return out
 
 
 def _confusion(ctx: AuditContext) -> ConfusionMatrix:
@@ -500,6 +685,36 @@ def _residuals(ctx: AuditContext, max_points: int) -> ResidualSummary:
     )
 
 
+def _large_bootstrap(ctx: AuditContext, large: Callable, n_boot: int, cost, n_bins: int,
+                     limit: int) -> tuple[dict, str]:
+    """Replicates for data above the exact-bootstrap size, and how they were made."""
+    rng = ctx.rng("performance.bootstrap.cells")
+    tick = ctx.ticker("bootstrap resamples (cells)", n_boot)
+    why = f"{ctx.n_rows:,} rows, more than the {limit:,} resampled row by row"
+    if ctx.task == "regression":
+        reps = large(n_boot, rng)
+        tick(n_boot)
+        return reps, f"normal approximation of the Poisson bootstrap of the metrics' sums, {n_boot:,} draws ({why})"
+    table, units = large()
+    out: dict[str, list[np.ndarray]] = {}
+    for sums in resample_cells(table, n_boot, rng):
+        W, a = units(sums)
+        if ctx.task == "binary":
+            values = _binary_stats(a, n_bins, "ll" in a)(W)
+        else:
+            values = _multiclass_stats(a, len(ctx.labels), n_bins, [], W)
+        if cost is not None:
+            values["expected_cost_per_1000"] = 1000.0 * M.safe_divide(W @ cost.unit_cost(a, ctx), W.sum(axis=1))
+        for k, v in values.items():
+            out.setdefault(k, []).append(np.asarray(v, dtype=float))
+        tick(len(W))
+    reps = {k: np.concatenate(v) for k, v in out.items()}
+    if cost is not None:
+        reps.update(cost.group_replicates(n_boot, ctx.rng("performance.bootstrap.cost_groups")))
+    return reps, (f"percentile Poisson bootstrap, {n_boot:,} resamples of {len(table.keys):,} cells of rows that share "
+                  f"their labels and score to within 1e-4 ({why})")
+
+
 def _pr_curves(ctx: AuditContext, max_points: int, metrics: dict[str, Metric]) -> tuple[PrecisionRecallCurve, ...]:
     from sklearn.metrics import precision_recall_curve
 
@@ -529,6 +744,8 @@ class _CostStats:
         self.labels = tuple(str(c) for c in ctx.labels)
         self.C = cost_matrix(costs, self.labels, ctx.task, ctx.pos_index)
         self.row_cost = self.C[ctx.y_true_code, ctx.y_pred_code][order]
+        self.cells = (ctx.y_true_code * len(self.labels) + ctx.y_pred_code)[order].astype(np.int64)
+        self.w = ctx.weights[order]
         self.groups: list[tuple[str, str, np.ndarray]] = []
         for col in ctx.sensitive_features.columns:
             values = ctx.sensitive_features[col].astype(str).to_numpy()[order]
@@ -547,6 +764,29 @@ class _CostStats:
             return out
 
         return with_costs
+
+    def unit_cost(self, a: dict[str, np.ndarray], ctx: AuditContext) -> np.ndarray:
+        """The cost of each cell of the cell bootstrap (cells keep both labels)."""
+        if ctx.task == "binary":
+            pos, neg = ctx.pos_index, 1 - ctx.pos_index
+            t = np.where(a["t"], pos, neg)
+            p = np.where(a["p"], pos, neg)
+            return self.C[t, p]
+        return self.C[a["yt"], a["yp"]]
+
+    def group_replicates(self, n_resamples: int, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """Each group's cost per 1,000 over resamples of its (true, predicted) cells."""
+        out = {}
+        for j, (_, _, mask) in enumerate(self.groups):
+            inside = mask > 0
+            table = CellTable.build(self.cells[inside], {"w": self.w[inside], "cost": self.w[inside] * self.row_cost[inside]})
+            draws = list(resample_cells(table, n_resamples, rng))
+            if not draws:
+                continue
+            w = np.concatenate([d["w"] for d in draws])
+            c = np.concatenate([d["cost"] for d in draws])
+            out[f"cost_group|{j}"] = 1000.0 * M.safe_divide(c.sum(axis=1), w.sum(axis=1))
+        return out
 
     def result(self, ctx: AuditContext, point: dict, reps: dict, level: float, overall: Estimate,
                max_points: int) -> DecisionCosts:
