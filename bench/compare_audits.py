@@ -19,7 +19,6 @@ from pathlib import Path
 
 from auditor import AuditResult
 
-
 _ID_KEYS = ("key", "name", "feature", "group", "label", "check", "row")
 
 
