@@ -38,8 +38,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 from scipy import stats
 
+from auditor.bootstrap import canonical_order
 from auditor.context import AuditContext
 from auditor.explain._fold import Folding
 from auditor.explain._parallel import resolve_n_jobs
@@ -202,7 +204,13 @@ def permutation_importance_raw(
     model = ctx.model
     rows = np.arange(ctx.n_rows)
     if max_rows is not None and max_rows < ctx.n_rows:
-        rows = np.sort(ctx.rng("importance.rows").choice(ctx.n_rows, size=max_rows, replace=False))
+        # drawn over the rows in an order defined by their content, so the same
+        # rows in another order give the same sample
+        content = canonical_order(pd.util.hash_pandas_object(ctx.X[list(model.feature_names)], index=False).to_numpy(),
+                                  np.asarray(ctx.predictions.y_pred, dtype=object).astype(str))
+        pick = ctx.rng("importance.rows").choice(ctx.n_rows, size=max_rows, replace=False)
+        # kept in content order: the shuffles then move the same rows whatever the caller's order
+        rows = content[np.sort(pick)]
     y, current = y[rows], current[rows]
     w = None if ctx.sample_weight is None else ctx.sample_weight[rows]
     baseline = scorer.score(current, y, w)

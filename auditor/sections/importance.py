@@ -25,10 +25,13 @@ class ImportanceSection(Section):
     scoring : {"auto", "roc_auc", "neg_log_loss", "accuracy", "r2"}, default="auto"
         The score whose drop is measured; ``"auto"`` picks by task (see
         :mod:`auditor.explain._importance`).
-    max_rows : int or None, default=None
-        Score on a seeded sample of this many rows instead of every row, for very
-        large audits (the cost is ``n_columns * n_repeats`` predictions of every
-        scored row).
+    max_samples : int, float or None, default=20_000
+        Rows scored (scikit-learn's parameter): an int is a number of rows, a
+        float in (0, 1] a share of them, ``None`` every row. The cost is
+        ``n_columns * n_repeats`` predictions of every scored row, so the
+        default keeps it bounded on large data; the sample is seeded and drawn in
+        an order defined by the rows' content, and the report states its size.
+        With fewer rows than this, every row is scored.
 
     Notes
     -----
@@ -46,18 +49,29 @@ class ImportanceSection(Section):
 
     n_repeats: int = 5
     scoring: Literal["auto", "roc_auc", "neg_log_loss", "accuracy", "r2"] = "auto"
-    max_rows: int | None = None
+    max_samples: int | float | None = 20_000
 
     def __post_init__(self) -> None:
         if self.n_repeats < 1:
             raise ValueError(f"Expected n_repeats >= 1. Got {self.n_repeats!r} instead.")
-        if self.max_rows is not None and self.max_rows < 2:
-            raise ValueError(f"Expected max_rows to be None or at least 2. Got {self.max_rows!r} instead.")
+        m = self.max_samples
+        ok = m is None or (isinstance(m, int) and not isinstance(m, bool) and m >= 2) or (
+            isinstance(m, float) and 0 < m <= 1)
+        if not ok:
+            raise ValueError(
+                f"Expected max_samples to be None, an int of at least 2 or a float in (0, 1]. Got {m!r} instead.")
+
+    def _rows(self, n_rows: int) -> int | None:
+        m = self.max_samples
+        if m is None:
+            return None
+        rows = max(2, int(round(m * n_rows))) if isinstance(m, float) else m
+        return None if rows >= n_rows else rows
 
     def compute(self, ctx: AuditContext) -> ImportanceResult:
         level = ctx.confidence_level
         permutation = permutation_importance_raw(
-            ctx, n_repeats=self.n_repeats, scoring=self.scoring, max_rows=self.max_rows, confidence_level=level
+            ctx, n_repeats=self.n_repeats, scoring=self.scoring, max_rows=self._rows(ctx.n_rows), confidence_level=level
         )
         p = ctx.transformed.shape[1]
         folding = folding_from_lineage(ctx.model.lineage(p), ctx.model.feature_names)

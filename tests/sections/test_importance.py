@@ -4,6 +4,7 @@ importance folded to raw columns."""
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from auditor import Auditor
@@ -67,11 +68,30 @@ def test_multiclass_uses_log_loss_and_regression_r2(wine, diabetes):
     assert imp.permutation.scoring == "r2" and imp.native.source == "coef_"
 
 
-def test_max_rows_scores_a_seeded_sample():
+def test_max_samples_scores_a_seeded_sample_whatever_the_row_order():
     X, y = frame()
-    imp = Auditor(hgb_pipeline(), X, y, pos_label="yes", sections=[ImportanceSection(n_repeats=2, max_rows=200)],
-                  errors="raise", n_jobs=1).run().importance
+    model = hgb_pipeline()
+    audit = Auditor(model, X, y, pos_label="yes", sections=[ImportanceSection(n_repeats=2, max_samples=200)],
+                    errors="raise", n_jobs=1)
+    imp = audit.run().importance
     assert imp.permutation.n_rows == 200
+    assert Auditor(model, X, y, pos_label="yes", sections=[ImportanceSection(n_repeats=2, max_samples=0.5)],
+                   errors="raise", n_jobs=1).run().importance.permutation.n_rows == len(X) // 2
+    # the same rows in another order give the same sample, so the same numbers
+    shuffled = X.sample(frac=1.0, random_state=3)
+    again = Auditor(model, shuffled, pd.Series(y, index=X.index).loc[shuffled.index], pos_label="yes",
+                    sections=[ImportanceSection(n_repeats=2, max_samples=200)], errors="raise", n_jobs=1).run().importance
+    assert [(f.feature, f.estimate) for f in again.permutation.features] == [
+        (f.feature, f.estimate) for f in imp.permutation.features]
+    with pytest.raises(ValueError, match="Expected max_samples"):
+        ImportanceSection(max_samples=1.5)
+
+
+def test_default_scores_every_row_of_a_small_audit():
+    X, y = frame()
+    imp = Auditor(hgb_pipeline(), X, y, pos_label="yes", sections=[ImportanceSection(n_repeats=2)],
+                  errors="raise", n_jobs=1).run().importance
+    assert imp.permutation.n_rows == len(X)
 
 
 def test_bad_options_are_refused():

@@ -49,7 +49,7 @@ def build(imp: ImportanceResult, result: AuditResult, *, figures: bool = True) -
     return {
         "intro": (
             f"How much the model's {perm.scoring_label} drops when one raw column is shuffled, through the whole model "
-            f"({perm.n_repeats} shuffles per column on {perm.n_rows:,} rows; unshuffled score {baseline})."
+            f"({perm.n_repeats} shuffles per column on {_rows(perm, result)}; unshuffled score {baseline})."
         ),
         "rows": rows,
         "has_native": imp.native is not None,
@@ -62,7 +62,17 @@ def build(imp: ImportanceResult, result: AuditResult, *, figures: bool = True) -
         "figures": figs,
         "methods": [
             {"label": "Permutation importance", "value": f"{perm.n_repeats} shuffles per raw column through the whole model, "
-             f"scored by {perm.scoring_label}, on {perm.n_rows:,} rows; {perm.interval_method}"},
+             f"scored by {perm.scoring_label}, on {_rows(perm, result)}; {perm.interval_method}"},
             {"label": "Native importance", "value": imp.native.description if imp.native is not None else f"none ({imp.native_reason})"},
         ],
     }
+
+
+def _rows(perm, result: AuditResult) -> str:
+    """The rows scored, saying when they are a sample (and that the interval is
+    the shuffles' noise, not the sample's)."""
+    n = result.summary.n_rows
+    if perm.n_rows >= n:
+        return f"all {n:,} rows"
+    return (f"a seeded sample of {perm.n_rows:,} of the {n:,} rows (ImportanceSection(max_samples=...)); the interval "
+            "covers the shuffles, not the choice of rows")
