@@ -13,6 +13,7 @@ optional ``methods`` rows to the appendix.
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from auditor.render._format import fmt_datetime, fmt_num, fmt_range, status_css
@@ -51,8 +52,16 @@ class ViewError(ValueError):
     """A section view does not follow the view contract."""
 
 
+#: The last few view models built, by the result they were built from: saving one
+#: result as HTML and as PDF draws its figures once (a result is frozen, so its
+#: view cannot go stale while the result lives).
+_VIEWS: dict[int, tuple[weakref.ref, bool, dict]] = {}
+_VIEWS_KEPT = 4
+
+
 def build_view(result: AuditResult, *, figures: bool = True) -> dict:
-    """Build the view model of ``result``.
+    """Build the view model of ``result`` (reused while the same result object
+    is rendered again: HTML, PDF and notebook share one).
 
     Parameters
     ----------
@@ -63,8 +72,20 @@ def build_view(result: AuditResult, *, figures: bool = True) -> dict:
     Returns
     -------
     dict
-        Plain strings, numbers, lists and dicts only.
+        Plain strings, numbers, lists and dicts only. Treat it as read-only:
+        it may be shared with other renderings of the same result.
     """
+    held = _VIEWS.get(id(result))
+    if held is not None and held[0]() is result and (held[1] or not figures):
+        return held[2]
+    view = _build_view(result, figures=figures)
+    _VIEWS[id(result)] = (weakref.ref(result), figures, view)
+    while len(_VIEWS) > _VIEWS_KEPT:
+        _VIEWS.pop(next(iter(_VIEWS)))
+    return view
+
+
+def _build_view(result: AuditResult, *, figures: bool) -> dict:
     named = _section_views(result, figures)
     sections = [v for _, v in named]
     by_name = dict(named)

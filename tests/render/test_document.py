@@ -374,3 +374,23 @@ def test_summary_gives_sentences_to_attention_and_one_line_to_passes(mixed):
     summary = html[html.index('id="summary"'):html.index('id="contents"')]
     assert summary.index("Findings that need attention") < summary.index("Checks passed")
     assert summary.index("title c.fail") < summary.index("Checks passed") < summary.index("title a.pass")
+
+
+def test_html_and_pdf_of_one_result_draw_its_figures_once(binary_data, binary_pipeline, monkeypatch):
+    import auditor.render.views.performance as perf_view
+    from auditor.render import render_pdf
+
+    X, y = binary_data
+    result = Auditor(binary_pipeline, X, y, n_bootstrap=0, sections=["performance"]).run()
+    drawn = []
+    original = perf_view.encode_figure
+    monkeypatch.setattr(perf_view, "encode_figure", lambda *a, **k: drawn.append(1) or original(*a, **k))
+    render_html(result)
+    n = len(drawn)
+    assert n >= 3
+    render_pdf(result)
+    render_html(result)
+    assert len(drawn) == n  # the view model is built once per result
+    other = Auditor(binary_pipeline, X, y, n_bootstrap=0, sections=["performance"]).run()
+    render_html(other)
+    assert len(drawn) == 2 * n  # another result gets its own
