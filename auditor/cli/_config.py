@@ -129,12 +129,49 @@ def read_config(path: str | Path) -> AuditConfigFile:
     return cfg
 
 
+def belongs_in(key: str) -> str | None:
+    """The table of an audit configuration where ``key`` is read, if any: a
+    threshold of the policy, an option of a section, or an [audit], [data] or
+    [report] setting."""
+    import dataclasses as dc
+
+    from auditor.results import MOVED_KEYS, Policy
+    from auditor.sections import BUILTIN_SECTIONS
+
+    for path, (toml, _) in MOVED_KEYS.items():
+        if path[-1] == key:
+            return toml.split(" ")[0]
+    for table, spec in (("audit", _AUDIT), ("data", _DATA), ("report", _REPORT)):
+        if key in spec:
+            return f"[{table}]"
+    for f in dc.fields(Policy):
+        if f.name == "custom":
+            continue
+        area = f.default_factory()  # type: ignore[misc]
+        if dc.is_dataclass(area) and key in {g.name for g in dc.fields(area)}:
+            return f"[policy.{f.name}]"
+        if key == f.name:
+            return f"[policy.{f.name}]"
+    for cls in BUILTIN_SECTIONS:
+        if key in {g.name for g in dc.fields(cls)}:
+            return f"[sections.{cls.name}]"
+    return None
+
+
+def _hint(keys: list[str]) -> str:
+    places = [(k, belongs_in(k)) for k in keys]
+    known = [f"{k} belongs in {where}" for k, where in places if where]
+    return f" ({'; '.join(known)})" if known else ""
+
+
 def _check_table(table: Any, spec: dict, where: str, source: str) -> dict[str, Any]:
     if not isinstance(table, dict):
         raise ConfigError(f"Expected [{where}] of {source} to be a table. Got {table!r}.")
     unknown = sorted(set(table) - set(spec))
     if unknown:
-        raise ConfigError(f"Unknown key(s) {unknown} in [{where}] of {source}. Expected some of {sorted(spec)}.")
+        raise ConfigError(
+            f"Unknown key(s) {unknown} in [{where}] of {source}{_hint(unknown)}. Expected some of {sorted(spec)}."
+        )
     for key, value in table.items():
         types, what = spec[key]
         ok = isinstance(value, types) and not (isinstance(value, bool) and bool not in types)
@@ -149,7 +186,15 @@ def config_from_dict(data: dict[str, Any], *, source: str = "configuration") -> 
     """Validate the tables of a configuration (as read from TOML)."""
     unknown = sorted(set(data) - set(_TABLES))
     if unknown:
-        raise ConfigError(f"Unknown table(s) or key(s) {unknown} in {source}. Expected some of {list(_TABLES)}.")
+        # a policy file passed as --config holds [performance], [fairness] ... at the top
+        hint = _hint(unknown)
+        policy_tables = [k for k in unknown if k in ("performance", "fairness", "explanations", "custom")]
+        if policy_tables:
+            hint = (f" ({', '.join(f'[{t}]' for t in policy_tables)} of a policy file go under [policy] in an audit "
+                    f"configuration: write [policy.{policy_tables[0]}])")
+        raise ConfigError(
+            f"Unknown table(s) or key(s) {unknown} in {source}{hint}. Expected some of {list(_TABLES)}."
+        )
     sections = data.get("sections", {})
     if not isinstance(sections, dict) or not all(isinstance(v, dict) for v in sections.values()):
         raise ConfigError(f"Expected [sections.<name>] tables of options in {source}. Got {sections!r}.")

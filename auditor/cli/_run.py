@@ -47,14 +47,14 @@ example audit.toml:
   confidence_level = 0.95         # of every interval and so of every verdict
   random_state = 0
   pos_label = 1                   # the favourable class
-  sections = ["performance"]      # default: every analysis
+  sections = ["performance", "fairness"]  # default: every analysis
   [sections.performance]          # options of one analysis: whatever
   n_calibration_bins = 10         # changes a computed number
   [sections.fairness]
   min_group_size = 30             # rows a group needs to enter a verdict
   reference_groups = { sex = "Male" }  # default: the largest group
   [report]
-  template_dir = "branding"       # relative to this file
+  template_dir = "branding"       # a folder of templates, relative to this file
   page_size = "A4"
   [model_card]                    # or: file = "card.yaml"; missing fields are listed
   owners = ["Credit risk analytics"]

@@ -75,9 +75,10 @@ from auditor.results.performance import (
     ResidualSummary,
     RocCurve,
 )
-from auditor.results.policy import ExplanationPolicy, FairnessPolicy, PerformancePolicy, Policy, PolicyError
+from auditor.results.policy import MOVED_KEYS, ExplanationPolicy, FairnessPolicy, PerformancePolicy, Policy, PolicyError
 
 __all__ = [
+    "MOVED_KEYS",
     "MODEL_CARD_FIELDS",
     "ModelCard",
     "ModelCardError",

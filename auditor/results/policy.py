@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from auditor.results._serde import from_jsonable, to_jsonable
 
-__all__ = ["Policy", "PerformancePolicy", "FairnessPolicy", "ExplanationPolicy", "PolicyError"]
+__all__ = ["Policy", "PerformancePolicy", "FairnessPolicy", "ExplanationPolicy", "PolicyError", "MOVED_KEYS"]
 
 
 class PolicyError(ValueError):
