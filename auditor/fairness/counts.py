@@ -11,6 +11,8 @@ simulations use it to bootstrap thousands of simulated data sets at once.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 __all__ = ["CELLS", "confusion_cells", "resample_cells", "rates_from_cells", "effective_denominators"]
@@ -100,29 +102,41 @@ def resample_cells(cell_counts: np.ndarray, n_resamples: int, rng: np.random.Gen
     return out.reshape(n_resamples, *c.shape)
 
 
-def rates_from_cells(cells: np.ndarray) -> dict[str, np.ndarray]:
+def rates_from_cells(cells: np.ndarray, metrics: Sequence[str] | None = None) -> dict[str, np.ndarray]:
     """Group rates from confusion cells (last axis in :data:`CELLS` order), NaN where undefined.
 
-    Keys and definitions are those of :class:`auditor.fairness.rates.binary_stats`.
+    Parameters
+    ----------
+    cells : array of shape (..., 4)
+    metrics : sequence of str, optional
+        Rates to compute (all seven by default); keys and definitions are those
+        of :class:`auditor.fairness.rates.binary_stats`.
+
+    Returns
+    -------
+    dict of str to ndarray of shape (...)
     """
     c = np.asarray(cells, dtype=float)
     tn, fp, fn, tp = (c[..., k] for k in range(4))
-    total, pos, neg, pred = tn + fp + fn + tp, tp + fn, tn + fp, tp + fp
-
-    def div(a, b):
-        out = np.full(np.shape(a), np.nan)
-        np.divide(a, b, out=out, where=b != 0)
-        return out
-
-    return {
-        "selection_rate": div(pred, total),
-        "true_positive_rate": div(tp, pos),
-        "false_positive_rate": div(fp, neg),
-        "false_negative_rate": div(fn, pos),
-        "true_negative_rate": div(tn, neg),
-        "precision": div(tp, pred),
-        "accuracy": div(tp + tn, total),
+    parts = {
+        "selection_rate": lambda: (fp + tp, tn + fp + fn + tp),
+        "true_positive_rate": lambda: (tp, tp + fn),
+        "false_positive_rate": lambda: (fp, tn + fp),
+        "false_negative_rate": lambda: (fn, tp + fn),
+        "true_negative_rate": lambda: (tn, tn + fp),
+        "precision": lambda: (tp, tp + fp),
+        "accuracy": lambda: (tp + tn, tn + fp + fn + tp),
     }
+    unknown = set(metrics or ()) - set(parts)
+    if unknown:
+        raise ValueError(f"Expected rates among {sorted(parts)}. Got {sorted(unknown)} instead.")
+    out = {}
+    for key in parts if metrics is None else metrics:
+        num, den = parts[key]()
+        rate = np.full(np.shape(num), np.nan)
+        np.divide(num, den, out=rate, where=den != 0)
+        out[key] = rate
+    return out
 
 
 #: Rows in each rate's denominator, by the rates' keys.

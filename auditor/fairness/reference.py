@@ -461,7 +461,8 @@ def _tests(fam: _Family) -> tuple[np.ndarray, list[str | None]]:
         m = fam.metrics[fam.mi[k]]
         if m.p_values is not None:
             p[k], tests[k] = m.p_values[fam.gi[k]], m.test
-    prop = fam.eligible & fam.proportion & np.array([fam.metrics[i].p_values is None for i in fam.mi])
+    prop = (fam.eligible & fam.proportion & np.array([fam.metrics[i].p_values is None for i in fam.mi])
+            & (np.nan_to_num(fam.ng) > 0) & (np.nan_to_num(fam.nr) > 0))
     if prop.any():
         ng, nr = fam.ng[prop], fam.nr[prop]
         p[prop], names = proportion_pvalues(np.minimum(fam.pg[prop] * ng, ng), ng, np.minimum(fam.pr[prop] * nr, nr), nr)

@@ -4,8 +4,9 @@ Each simulated data set draws every group's confusion counts from a multinomial
 with the true cell probabilities; its bootstrap is the count-level stratified
 bootstrap (:func:`auditor.fairness.counts.resample_cells`, equal in distribution
 to the row bootstrap the audit runs); then the production engine
-(:func:`~auditor.fairness.reference.compare_to_reference` and the checks) runs
-on it exactly as on real data. Many data sets are drawn at once, in chunks.
+(:func:`~auditor.fairness.reference.compare_to_reference`, :func:`ratio_check`,
+:func:`difference_check`) runs on it exactly as on real data. Many data sets
+are drawn at once, in chunks.
 """
 
 from __future__ import annotations
@@ -16,19 +17,20 @@ from dataclasses import dataclass
 import numpy as np
 
 from auditor.fairness.checks import difference_check, ratio_check
-from auditor.fairness.counts import resample_cells, rates_from_cells
+from auditor.fairness.counts import rates_from_cells, resample_cells
 from auditor.fairness.reference import GroupMetric, compare_to_reference
 
-__all__ = ["cell_probabilities", "SimulationSummary", "simulate"]
+__all__ = ["cell_probabilities", "CheckRates", "SimulationSummary", "simulate"]
 
+#: Cells (tn, fp, fn, tp) = (0, 1, 2, 3) in each rate's denominator.
 _DENOMINATOR_CELLS = {
-    "selection_rate": (0, 1, 2, 3),
-    "accuracy": (0, 1, 2, 3),
-    "true_positive_rate": (2, 3),
-    "false_negative_rate": (2, 3),
-    "false_positive_rate": (0, 1),
-    "true_negative_rate": (0, 1),
-    "precision": (1, 3),
+    "selection_rate": [0, 1, 2, 3],
+    "accuracy": [0, 1, 2, 3],
+    "true_positive_rate": [2, 3],
+    "false_negative_rate": [2, 3],
+    "false_positive_rate": [0, 1],
+    "true_negative_rate": [0, 1],
+    "precision": [1, 3],
 }
 
 
@@ -40,27 +42,28 @@ def cell_probabilities(base_rate, true_positive_rate, false_positive_rate) -> np
 
 
 @dataclass(frozen=True)
-class SimulationSummary:
-    """Shares over the simulated data sets.
+class CheckRates:
+    """One check over the simulated data sets, as shares of them.
 
-    ``coverage``: every judged comparison's simultaneous interval (on the
-    check's scale) holds its true value. ``check_coverage``: the check's bounds
-    hold the true worst value. ``pass_``, ``fail``, ``inconclusive``: verdicts.
+    ``coverage``: every judged comparison's simultaneous interval on the check's
+    scale holds its true value. ``check_coverage``: the check's bounds hold the
+    true worst value. ``pass_``, ``fail``, ``inconclusive``: its verdicts.
     """
 
-    n_datasets: int
     coverage: float
-    difference_coverage: float
     check_coverage: float
     pass_: float
     fail: float
     inconclusive: float
 
 
-def _true_size(kind: str, ratio: np.ndarray, diff: np.ndarray) -> float:
-    if kind == "ratio":
-        return float(np.minimum(ratio, 1 / ratio).min())
-    return float(np.abs(diff).max())
+@dataclass(frozen=True)
+class SimulationSummary:
+    """A ratio check (``epsilon``) and a difference check (``threshold``) on the same data sets."""
+
+    n_datasets: int
+    ratio: CheckRates
+    difference: CheckRates
 
 
 def simulate(
@@ -68,7 +71,8 @@ def simulate(
     sizes: Sequence[int],
     *,
     metrics: Sequence[str] = ("selection_rate",),
-    check: tuple[str, float] = ("ratio", 0.8),
+    epsilon: float = 0.8,
+    threshold: float = 0.1,
     n_datasets: int = 500,
     n_resamples: int = 1000,
     min_group_size: int = 30,
@@ -86,55 +90,68 @@ def simulate(
     sizes : sequence of int
         Rows per group.
     metrics : sequence of str
-        The family (e.g. TPR and FPR for equalized odds).
-    check : ("ratio", epsilon) or ("difference", threshold)
+        The family (TPR and FPR for equalized odds).
+    epsilon, threshold : float
+        Limits of the ratio check and the difference check.
+    rng : numpy.random.Generator
+        Drives the data and the bootstrap.
     """
     probs = np.asarray(probabilities, dtype=float)
     sizes = np.asarray(sizes, dtype=np.int64)
     G = len(sizes)
-    true = rates_from_cells(probs)
-    kind, threshold = check
-    covered, covered_diff, check_covered, status = [], [], [], []
+    metrics = tuple(metrics)
+    true = rates_from_cells(probs, metrics)
+    truth = {
+        "ratio": np.stack([true[m] / true[m][reference] for m in metrics]),
+        "difference": np.stack([true[m] - true[m][reference] for m in metrics]),
+    }
+    worst = {"ratio": lambda v: np.minimum(v, 1 / v).min(), "difference": lambda v: np.abs(v).max()}
+    tallies = {kind: {"covered": [], "check_covered": [], "status": []} for kind in truth}
+    selection_only = metrics == ("selection_rate",)
     done = 0
     while done < n_datasets:
         s = min(chunk, n_datasets - done)
-        cells = np.stack([rng.multinomial(sizes[g], probs[g], size=s) for g in range(G)], axis=1)  # (s, G, 4)
-        boot = resample_cells(cells, n_resamples, rng)  # (B, s, G, 4)
-        point, reps = rates_from_cells(cells), rates_from_cells(boot)
+        if selection_only:
+            # the selection rate reads "predicted positive or not": two cells (drawn as tn
+            # and fp) carry all it needs, at a third of the cost of bootstrapping four
+            picked = probs[:, [1, 3]].sum(axis=1)
+            cells = np.zeros((s, G, 4), dtype=np.int64)
+            cells[..., :2] = np.stack([rng.multinomial(sizes[g], [1 - picked[g], picked[g]], size=s)
+                                       for g in range(G)], axis=1)
+            boot = np.zeros((n_resamples, s, G, 4), dtype=np.int64)
+            boot[..., :2] = resample_cells(cells[..., :2], n_resamples, rng)
+        else:
+            cells = np.stack([rng.multinomial(sizes[g], probs[g], size=s) for g in range(G)], axis=1)  # (s, G, 4)
+            boot = resample_cells(cells, n_resamples, rng)  # (B, s, G, 4)
+        point, reps = rates_from_cells(cells, metrics), rates_from_cells(boot, metrics)
         for i in range(s):
             family = []
             for m in metrics:
-                n = cells[i][:, list(_DENOMINATOR_CELLS[m])].sum(axis=1).astype(float)
+                n = cells[i][:, _DENOMINATOR_CELLS[m]].sum(axis=1).astype(float)
                 family.append(GroupMetric(m, point[m][i], (n >= min_group_size) & np.isfinite(point[m][i]),
                                           reps[m][:, i], n_effective=n))
             fam = compare_to_reference(family, reference=reference, confidence_level=confidence_level)
-            res = ratio_check(fam, threshold) if kind == "ratio" else difference_check(fam, threshold)
-            ok = ok_diff = True
-            ratios, diffs = [], []
-            for c in fam.judged():
-                t = true[c.metric]
-                tr, td = t[c.group] / t[reference], t[c.group] - t[reference]
-                ratios.append(tr)
-                diffs.append(td)
-                r, d = c.ratio, c.difference
-                ok &= r.ci_low is not None and r.ci_low <= tr <= r.ci_high
-                ok_diff &= d.ci_low is not None and d.ci_low <= td <= d.ci_high
-            covered.append(ok if kind == "ratio" else ok_diff)
-            covered_diff.append(ok_diff)
-            if ratios and res.ci_low is not None and res.ci_high is not None:
-                size = _true_size(kind, np.array(ratios), np.array(diffs))
-                check_covered.append(res.ci_low <= size <= res.ci_high)
-            else:
-                check_covered.append(False)
-            status.append(res.status)
+            judged = [(metrics.index(c.metric), c.group, c) for c in fam.judged()]
+            for kind, res in (("ratio", ratio_check(fam, epsilon)), ("difference", difference_check(fam, threshold))):
+                tally = tallies[kind]
+                ok = bool(judged)
+                for mi, g, c in judged:
+                    est = getattr(c, kind)
+                    ok &= est.ci_low is not None and est.ci_low <= truth[kind][mi, g] <= est.ci_high
+                tally["covered"].append(ok)
+                if judged and res.ci_low is not None and res.ci_high is not None:
+                    true_worst = worst[kind](np.array([truth[kind][mi, g] for mi, g, _ in judged]))
+                    tally["check_covered"].append(res.ci_low <= true_worst <= res.ci_high)
+                else:
+                    tally["check_covered"].append(False)
+                tally["status"].append(res.status)
         done += s
-    st = np.array(status)
-    return SimulationSummary(
-        n_datasets=n_datasets,
-        coverage=float(np.mean(covered)),
-        difference_coverage=float(np.mean(covered_diff)),
-        check_coverage=float(np.mean(check_covered)),
-        pass_=float(np.mean(st == "pass")),
-        fail=float(np.mean(st == "fail")),
-        inconclusive=float(np.mean(st == "inconclusive")),
-    )
+
+    def rates(t) -> CheckRates:
+        st = np.array(t["status"])
+        return CheckRates(coverage=float(np.mean(t["covered"])), check_coverage=float(np.mean(t["check_covered"])),
+                          pass_=float(np.mean(st == "pass")), fail=float(np.mean(st == "fail")),
+                          inconclusive=float(np.mean(st == "inconclusive")))
+
+    return SimulationSummary(n_datasets=n_datasets, ratio=rates(tallies["ratio"]),
+                             difference=rates(tallies["difference"]))
