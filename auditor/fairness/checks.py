@@ -88,10 +88,14 @@ class ReferenceCheck:
         Eligible comparisons behind the verdict.
     p_value : float or None
         Smallest Holm-adjusted p-value of "no difference" over the judged
-        comparisons (adjusted within the check); ``most_significant`` is where.
+        comparisons (adjusted within the check): the check's test that no group
+        differs from the reference. ``most_significant`` is where it is.
+    worst_p_value : float or None
+        The worst group's Holm-adjusted p-value (same adjustment): is the gap
+        the verdict is about statistically clear?
     evidence : Evidence or None
-        :func:`classify_evidence` of the worst value and ``p_value`` at
-        ``1 - confidence_level``.
+        :func:`classify_evidence` of the worst value and ``worst_p_value`` at
+        ``1 - confidence_level``: size and clarity of the same gap.
     reason : str or None
         Why the check is inconclusive, or a note on how it was judged.
     """
@@ -110,6 +114,7 @@ class ReferenceCheck:
     n_judged: int
     p_value: float | None
     most_significant: Member | None
+    worst_p_value: float | None
     evidence: Evidence | None
     confidence_level: float
     reason: str | None = None
@@ -184,7 +189,8 @@ def _check(family: ReferenceComparisons, kind: Literal["ratio", "difference"], t
     judged = family.judged()
     failing, unsettled, small = [], [], []
     worst = worst_size = worst_signed = None
-    # ratio sizes live in [0, 1]; a rate difference's in [0, 1] too, an error's is unbounded
+    # each judged comparison's size bounds (best end, worst end); one without an interval
+    # could be anything: [0, 1] for a ratio's size, [0, unbounded) for a difference's
     bound_best, bound_worst = [], []
     for c in family.comparisons:
         est, size = size_of(c)
@@ -240,14 +246,20 @@ def _check(family: ReferenceComparisons, kind: Literal["ratio", "difference"], t
             ci_low = max(bound_best)
             ci_high = None if any(b is None for b in bound_worst) else max(bound_worst)
 
-    p_value, most = _family_p(judged)
+    adjusted = dict(zip(((c.metric, c.group) for c in judged), holm([c.p_value for c in judged])))
+    known = {m: p for m, p in adjusted.items() if p is not None}
+    raw = {(c.metric, c.group): c.p_value for c in judged}
+    # Holm keeps the order of the raw p-values, so the smallest raw one is the most significant
+    most = min(known, key=lambda m: (raw[m], known[m])) if known else None
+    p_value = None if most is None else known[most]
+    worst_p = None if worst is None else adjusted.get(worst)
     alpha = 1.0 - family.confidence_level
-    evidence = None if worst_size is None else classify_evidence(crosses(worst_size), p_value, alpha)
+    evidence = None if worst_size is None else classify_evidence(crosses(worst_size), worst_p, alpha)
     return ReferenceCheck(
         kind=kind, threshold=float(threshold), status=status, value=worst_size, ci_low=ci_low, ci_high=ci_high,
         worst=worst, worst_signed=worst_signed, failing=tuple(failing), unsettled=tuple(unsettled),
         small_crossing=tuple(small), n_judged=len(judged), p_value=p_value, most_significant=most,
-        evidence=evidence, confidence_level=family.confidence_level, reason=reason,
+        worst_p_value=worst_p, evidence=evidence, confidence_level=family.confidence_level, reason=reason,
     )
 
 
@@ -262,13 +274,3 @@ def _unsettled_reason(family: ReferenceComparisons, unsettled, kind: str) -> str
         est = by[no_interval[0]].ratio if kind == "ratio" else by[no_interval[0]].difference
         return f"a comparison the verdict needs has no interval ({est.reason})"
     return "an interval includes the limit, so these data cannot tell whether it is met"
-
-
-def _family_p(judged: tuple[Comparison, ...]) -> tuple[float | None, Member | None]:
-    adjusted = holm([c.p_value for c in judged])
-    known = [(p, (c.metric, c.group), c.p_value) for p, c in zip(adjusted, judged) if p is not None]
-    if not known:
-        return None, None
-    # the smallest raw p-value has the smallest adjusted one (Holm keeps the order)
-    p, member, _ = min(known, key=lambda t: (t[2], t[0]))
-    return float(p), member

@@ -90,7 +90,12 @@ def test_check_p_value_is_holm_within_the_check_and_evidence():
     res = ratio_check(fam, 0.8)
     # Holm: 0.01 * 3 = 0.03, 0.04 * 2 = 0.08, 0.2 -> the check's p-value is 0.03, at group 2
     assert res.p_value == pytest.approx(0.03) and res.most_significant == ("selection_rate", 2)
+    assert res.worst == ("selection_rate", 2) and res.worst_p_value == pytest.approx(0.03)
     assert res.evidence is Evidence.LARGE_AND_CLEAR and res.status == "inconclusive"
+    # the worst gap is large but unclear, while a small one is clear: the evidence is about the worst gap
+    mixed = ratio_check(_family([(0.7, 0.5, 0.98), (0.95, 0.9, 0.99)], p_values=[0.3, 0.001]), 0.8)
+    assert mixed.most_significant == ("selection_rate", 2) and mixed.p_value == pytest.approx(0.002)
+    assert mixed.worst_p_value == pytest.approx(0.3) and mixed.evidence is Evidence.LARGE_NOT_CLEAR
 
 
 def test_the_four_cases():

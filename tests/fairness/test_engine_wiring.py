@@ -88,3 +88,33 @@ def test_results_are_json_native(rows):
         text = json.dumps(dataclasses.asdict(obj), allow_nan=False)
         assert json.loads(text)
     assert json.loads(json.dumps(dataclasses.asdict(check)))["evidence"] == "large_and_clear"
+
+
+def test_regression_errors_with_permutation_tests():
+    from sklearn.metrics import mean_absolute_error
+
+    from auditor.fairness.checks import ratio_check
+    from auditor.fairness.rates import regression_stats
+    from auditor.fairness.significance import error_permutation_test
+
+    rng = np.random.default_rng(4)
+    codes = rng.choice(3, size=900, p=[0.4, 0.35, 0.25])
+    y = rng.normal(size=900) * 3 + 10
+    yhat = y + rng.normal(size=900) * np.array([1.0, 1.05, 1.6])[codes]  # group 2 is served worse
+    w = np.ones(900)
+    order = canonical_order(y, yhat)
+    stats = regression_stats(codes[order], 3, y[order], yhat[order], w[order])
+    point = stats(w[order][None, :])["mean_absolute_error"][0]
+    reps = bootstrap(stats, w[order], 400, np.random.default_rng(0), strata=content_rank(codes, y, yhat)[order])
+    p = error_permutation_test(y, yhat, codes, reference=0, n_permutations=499, random_state=np.random.default_rng(1))
+    m = GroupMetric("mean_absolute_error", point, np.bincount(codes) >= MIN_SIZE, reps["mean_absolute_error"],
+                    p_values=p, test="permutation")
+    fam = compare_to_reference([m], reference=0)
+    res = ratio_check(fam, 1 / 1.25)  # the error ratio within [0.8, 1.25]
+    mae = [mean_absolute_error(y[codes == g], yhat[codes == g]) for g in range(3)]
+    for c in fam.comparisons:
+        assert c.ratio.value == pytest.approx(mae[c.group] / mae[0], rel=1e-12)
+        assert c.ratio_method == "bootstrap-se" and c.test == "permutation" and c.p_value == p[c.group]
+    assert res.worst == ("mean_absolute_error", 2) and res.worst_signed > 1.25
+    assert res.status == "fail" and res.evidence == "large_and_clear"
+    assert p[1] > 0.05  # a 5% larger error is not clear in 300 rows
