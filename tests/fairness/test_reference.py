@@ -52,17 +52,29 @@ def test_bootstrap_t_intervals_recomputed_by_hand(boot):
     cells, point, reps = boot
     fam = compare_to_reference([_metric(point, reps, "selection_rate", cells)], reference=0)
     p, r, n = point["selection_rate"], reps["selection_rate"], cells.sum(axis=1)
+
+    def smooth(rate, rows):  # half a row added to successes and failures
+        return (rate * rows + 0.5) / (rows + 1)
+
+    def var_log(rate, rows):
+        q = smooth(rate, rows)
+        return (1 - q) / (rows * q)
+
+    def var(rate, rows):
+        q = smooth(rate, rows)
+        return q * (1 - q) / rows
+
     for scale in ("ratio", "difference"):
         T, parts = [], []
         for g in (1, 2, 3):
             if scale == "ratio":
                 theta, star = np.log(p[g] / p[0]), np.log(r[:, g] / r[:, 0])
-                se = np.sqrt((1 - p[g]) / (n[g] * p[g]) + (1 - p[0]) / (n[0] * p[0]))
-                se_star = np.sqrt((1 - r[:, g]) / (n[g] * r[:, g]) + (1 - r[:, 0]) / (n[0] * r[:, 0]))
+                se = np.sqrt(var_log(p[g], n[g]) + var_log(p[0], n[0]))
+                se_star = np.sqrt(var_log(r[:, g], n[g]) + var_log(r[:, 0], n[0]))
             else:
                 theta, star = p[g] - p[0], r[:, g] - r[:, 0]
-                se = np.sqrt(p[g] * (1 - p[g]) / n[g] + p[0] * (1 - p[0]) / n[0])
-                se_star = np.sqrt(r[:, g] * (1 - r[:, g]) / n[g] + r[:, 0] * (1 - r[:, 0]) / n[0])
+                se = np.sqrt(var(p[g], n[g]) + var(p[0], n[0]))
+                se_star = np.sqrt(var(r[:, g], n[g]) + var(r[:, 0], n[0]))
             T.append(np.abs(star - theta) / se_star)
             parts.append((theta, se))
         c = _higher_quantile(np.max(T, axis=0), 1 - ALPHA)
@@ -110,8 +122,9 @@ def test_zero_rates_take_exact_bounds_at_a_bonferroni_share(boot):
     assert (zero.difference.ci_low, zero.difference.ci_high) == pytest.approx((lo_g - hi_r, hi_g - lo_r), rel=1e-9)
     # the two bootstrap comparisons share the rest of alpha: 2/3 of it
     p, r, n = point["selection_rate"], reps["selection_rate"], cells.sum(axis=1)
+    q = (r * n + 0.5) / (n + 1)
     T = np.max([np.abs(r[:, g] - r[:, 0] - (p[g] - p[0]))
-                / np.sqrt(r[:, g] * (1 - r[:, g]) / n[g] + r[:, 0] * (1 - r[:, 0]) / n[0]) for g in (1, 3)], axis=0)
+                / np.sqrt(q[:, g] * (1 - q[:, g]) / n[g] + q[:, 0] * (1 - q[:, 0]) / n[0]) for g in (1, 3)], axis=0)
     assert fam.difference_critical_value == pytest.approx(_higher_quantile(T, 1 - ALPHA * 2 / 3))
 
 
@@ -212,3 +225,19 @@ def test_mismatched_inputs():
     b = GroupMetric("b", [0.1, 0.2], [True] * 2, np.zeros((6, 2)))
     with pytest.raises(ValueError, match="Expected every metric over 2 groups and 5 resamples"):
         compare_to_reference([a, b], reference=0)
+
+
+def test_sparse_rates_keep_the_family_bounded():
+    # one or two successes in 20 rows per group: many resamples have a rate of 0, and with the
+    # group and the reference both at 0 a plain binomial standard error is 0 while the
+    # difference moved off the estimate; half a row keeps those pivots finite
+    cells = np.array([[18, 2]] + [[19, 1]] * 5)
+    reps = resample_cells(cells, 999, np.random.default_rng(5))[..., 1] / 20
+    both_zero = ((reps[:, 1:] == 0) & (reps[:, :1] == 0)).any(axis=1).mean()
+    assert both_zero > 0.05  # an infinite pivot in that share of resamples would make c infinite
+    point = cells[:, 1] / 20
+    fam = compare_to_reference([GroupMetric("selection_rate", point, [True] * 6, reps, n_effective=np.full(6, 20.0))],
+                               reference=0)
+    assert fam.difference_critical_value is not None and fam.difference_critical_value < 4
+    for c in fam.comparisons:
+        assert c.difference.ci_low < -0.05 < c.difference.ci_high and c.difference_method == "bootstrap-t"
