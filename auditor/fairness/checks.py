@@ -226,7 +226,9 @@ def _check(family: ReferenceComparisons, kind: Literal["ratio", "difference"], t
     reason = None
     if not judged:
         status: Status = "inconclusive"
-        reason = "no group and reference large enough to compare"
+        small_ref = [m for m, ok in zip(family.metrics, family.reference_eligible) if not ok]
+        reason = (f"the reference group is too small or undefined for {', '.join(small_ref)}" if small_ref
+                  else "no other group is large enough to compare with the reference")
     elif failing:
         status = "fail"
     elif unsettled:

@@ -186,7 +186,8 @@ class ReferenceComparisons:
     left out). The intervals on each scale hold simultaneously over the
     eligible comparisons at ``confidence_level``. ``ratio_critical_value`` and
     ``difference_critical_value`` are the max-t multipliers ``c`` (``None``
-    without a bootstrap part).
+    without a bootstrap part). ``reference_eligible`` says, per metric, whether
+    the reference group itself is eligible.
     """
 
     reference: int
@@ -197,6 +198,7 @@ class ReferenceComparisons:
     extremes: tuple[Extremes, ...]
     ratio_critical_value: float | None = None
     difference_critical_value: float | None = None
+    reference_eligible: tuple[bool, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
 
     def judged(self) -> tuple[Comparison, ...]:
@@ -277,6 +279,7 @@ def compare_to_reference(
         extremes=tuple(_extremes(m) for m in metrics),
         ratio_critical_value=scales["ratio"].critical,
         difference_critical_value=scales["difference"].critical,
+        reference_eligible=tuple(bool(m.eligible[reference]) for m in metrics),
         notes=tuple(notes),
     )
 

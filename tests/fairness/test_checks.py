@@ -76,7 +76,9 @@ def test_undefined_comparisons_leave_the_check_open():
     # an undefined ratio's size could be anything in [0, 1], so it widens the worst value's bounds to that
     assert (res.ci_low, res.ci_high) == (0.0, 1.0)
     none = ratio_check(_family([]), 0.8)
-    assert none.status == "inconclusive" and none.value is None and "no group and reference" in none.reason
+    assert none.status == "inconclusive" and none.value is None and "no other group is large enough" in none.reason
+    small_ref = compare_to_reference([GroupMetric("true_positive_rate", [0.5, 0.7], [False, True])], reference=0)
+    assert "reference group is too small or undefined for true_positive_rate" in ratio_check(small_ref).reason
 
 
 def test_without_resamples_the_values_decide():
