@@ -22,10 +22,10 @@ share the reference group (so they are narrower than Bonferroni's).
 For a proportion (the caller passes its effective denominator) ``se*`` is the
 binomial standard error recomputed in every resample (a bootstrap-t; delta
 method on the log scale; half a row added to each count so that it stays
-positive at rates of 0 or 1). It keeps coverage near nominal down to groups of
-20-40 rows, where the bootstrap's own standard deviation covers 92-93% on the
-difference scale and as little as 63-88% on the log scale at rates near 0.15
-(measured: ``tests/fairness/test_coverage.py``, ``bench/bench_fairness_power.py``).
+positive at rates of 0 or 1). Simulated, it covers 94-96% from groups of 20
+rows up, where studentizing by the bootstrap's own standard deviation covers as
+little as 90% (difference) and 63% (log ratio, rate 0.15, 20 rows)
+(``tests/fairness/test_coverage.py``; ``bench/bench_fairness_power.py``).
 Other metrics (errors) use the bootstrap standard deviation.
 
 A rate of exactly 0 or 1 has no bootstrap spread (every resample repeats it), so
