@@ -150,7 +150,13 @@ class regression_stats(GroupStats):
 
 
 class multiclass_stats(GroupStats):
-    """Multiclass: accuracy, and one-vs-rest selection and true positive rates per class."""
+    """Multiclass: accuracy, and one-vs-rest rates per class.
+
+    For class ``c``: the selection rate (share predicted ``c``), its base rate,
+    the true positive rate (truly ``c`` rows predicted ``c``), the false
+    positive rate (rows of other classes predicted ``c``) and the precision
+    (rows predicted ``c`` that are ``c``).
+    """
 
     def __init__(self, codes: np.ndarray, n_groups: int, y_true_code: np.ndarray, y_pred_code: np.ndarray,
                  class_labels: tuple[str, ...]) -> None:
@@ -167,10 +173,16 @@ class multiclass_stats(GroupStats):
         self.matrix = np.hstack(parts)
         metrics = [MetricInfo("accuracy", "Accuracy", "rows", "group {group} has no rows")]
         for c in class_labels:
-            metrics.append(MetricInfo(f"selection_rate:{c}", f"Selection rate of {c}", "rows", "group {group} has no rows"))
-            metrics.append(MetricInfo(f"base_rate:{c}", f"Base rate of {c}", "rows", "group {group} has no rows"))
-            metrics.append(MetricInfo(f"true_positive_rate:{c}", f"True positive rate of {c}", f"positives:{c}",
-                                      f"no row of group {{group}} is truly {c}"))
+            metrics += [
+                MetricInfo(f"selection_rate:{c}", f"Selection rate of {c}", "rows", "group {group} has no rows"),
+                MetricInfo(f"base_rate:{c}", f"Base rate of {c}", "rows", "group {group} has no rows"),
+                MetricInfo(f"true_positive_rate:{c}", f"True positive rate of {c}", f"positives:{c}",
+                           f"no row of group {{group}} is truly {c}"),
+                MetricInfo(f"false_positive_rate:{c}", f"False positive rate of {c}", f"negatives:{c}",
+                           f"every row of group {{group}} is truly {c}"),
+                MetricInfo(f"precision:{c}", f"Precision of {c}", f"predicted_positives:{c}",
+                           f"the model predicts no row of group {{group}} as {c}"),
+            ]
         self.metrics = tuple(metrics)
 
     def __call__(self, W: np.ndarray) -> dict[str, np.ndarray]:
@@ -184,4 +196,6 @@ class multiclass_stats(GroupStats):
             out[f"selection_rate:{c}"] = M.safe_divide(pred, total)
             out[f"base_rate:{c}"] = M.safe_divide(true, total)
             out[f"true_positive_rate:{c}"] = M.safe_divide(tp, true)
+            out[f"false_positive_rate:{c}"] = M.safe_divide(pred - tp, total - true)
+            out[f"precision:{c}"] = M.safe_divide(tp, pred)
         return out

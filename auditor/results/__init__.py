@@ -32,7 +32,6 @@ from auditor.results._section import (
 )
 from auditor.results._serde import SerialisationError, freeze, from_jsonable, loads_strict, to_jsonable
 from auditor.results.audit import SCHEMA_VERSION, AuditConfig, AuditResult, SectionConfig, section_config
-from auditor.results.model_card import MODEL_CARD_FIELDS, ModelCard, ModelCardError, Owner, SignOff
 from auditor.results.explanations import (
     AgreementResult,
     FeatureComparison,
@@ -55,9 +54,12 @@ from auditor.results.explanations import (
     TransformedShapFeature,
 )
 from auditor.results.fairness import (
+    ComparisonFamily,
     Disparity,
     ExcludedGroup,
+    Extremes,
     FairnessResult,
+    GroupComparison,
     GroupingResult,
     GroupMetrics,
     MitigationOutcome,
@@ -65,13 +67,14 @@ from auditor.results.fairness import (
     ShapByGroup,
     ShapGroupDifference,
 )
+from auditor.results.model_card import MODEL_CARD_FIELDS, ModelCard, ModelCardError, Owner, SignOff
 from auditor.results.performance import (
     CalibrationCurve,
     ConfusionMatrix,
     DecisionCosts,
     GroupCost,
-    PrecisionRecallCurve,
     PerformanceResult,
+    PrecisionRecallCurve,
     ResidualSummary,
     RocCurve,
 )
@@ -126,7 +129,10 @@ __all__ = [
     "DecisionCosts",
     "GroupCost",
     "PrecisionRecallCurve",
+    "ComparisonFamily",
     "Disparity",
+    "Extremes",
+    "GroupComparison",
     "ExcludedGroup",
     "FairnessPolicy",
     "FairnessResult",

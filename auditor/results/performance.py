@@ -143,6 +143,10 @@ class PerformanceResult(SectionResult):
     confidence_level : float
     base_rates : dict of str to float
         Share of each class among the audited rows (weighted when weights are given).
+    n_rows : int or None
+        Rows behind the metrics (unweighted); ``None`` in archives before 2.1.
+    class_counts : dict of str to int or None
+        Rows of each class (classification, unweighted).
     """
 
     task: Literal["binary", "multiclass", "regression"]
@@ -157,6 +161,8 @@ class PerformanceResult(SectionResult):
     base_rates: dict[str, float] | None = None
     costs: DecisionCosts | None = None
     notes: tuple[str, ...] = ()
+    n_rows: int | None = None
+    class_counts: dict[str, int] | None = None
 
     def metric(self, key: str) -> Metric:
         """Return the metric with code name ``key``."""

@@ -13,11 +13,13 @@ import pandas as pd
 from auditor.artifacts import SHAP_VALUES
 from auditor.bootstrap import bootstrap, canonical_order, content_rank, percentile_interval
 from auditor.context import AuditContext, SkipSection
-from auditor.fairness.disparity import compute_disparity, disparity_specs
+from auditor.fairness.counts import effective_denominators
+from auditor.fairness.families import compare_groups, family_specs
 from auditor.fairness.groups import Grouping, apply_bins, build_groupings
 from auditor.fairness.mitigation import threshold_optimizer_outcomes
 from auditor.fairness.proxies import find_proxies
 from auditor.fairness.rates import GroupStats, binary_stats, multiclass_stats, regression_stats
+from auditor.fairness.significance import error_permutation_test
 from auditor.policy import fairness_findings
 from auditor.results import (
     Estimate,
@@ -65,7 +67,12 @@ class FairnessSection(Section):
         INCONCLUSIVE rather than PASS.
     reference_groups : dict of str to str, default={}
         Reference group per sensitive feature (e.g. ``{"sex": "Male"}``); the
-        largest group otherwise.
+        largest group otherwise. Every group is compared with it, as a ratio and
+        a difference with intervals that hold together over the groups (and the
+        metrics) behind each check.
+    n_permutations : int, default=999
+        Random splits behind each permutation test of "this group's errors are
+        like the reference group's" (regression).
     """
 
     name = "fairness"
@@ -85,6 +92,7 @@ class FairnessSection(Section):
     max_shap_features: int = 10
     min_group_size: int = 30
     reference_groups: Mapping[str, str] = field(default_factory=dict)
+    n_permutations: int = 999
 
     def __post_init__(self) -> None:
         size = self.min_group_size
@@ -97,6 +105,9 @@ class FairnessSection(Section):
                 "Expected reference_groups to map sensitive feature names to a group, e.g. {'sex': 'Male'}. "
                 f"Got {self.reference_groups!r} instead."
             )
+        n_perm = self.n_permutations
+        if isinstance(n_perm, bool) or not isinstance(n_perm, int) or n_perm < 1:
+            raise ValueError(f"Expected n_permutations to be a positive int. Got {n_perm!r} instead.")
 
     def compute(self, ctx: AuditContext) -> FairnessResult:
         if ctx.sensitive_features.shape[1] == 0:
@@ -131,11 +142,18 @@ class FairnessSection(Section):
         shap_by_group, shap_note = self._shap_by_group(ctx, groupings)
         mitigation, mitigation_note = self._mitigation(ctx, finest, strata, order)
         notes = [
-            f"Intervals: {round(100 * level)}% percentile intervals from {n_boot:,} bootstrap resamples drawn within "
-            f"each group of {finest.name} (group sizes fixed)." if n_boot else "No intervals (n_bootstrap=0).",
+            f"Intervals of group metrics: {round(100 * level)}% percentile intervals from {n_boot:,} bootstrap "
+            f"resamples drawn within each group of {finest.name} (group sizes fixed)." if n_boot
+            else "No intervals (n_bootstrap=0): every verdict rests on the values alone.",
             f"A group enters a verdict on a rate when it has at least {self.min_group_size} rows in that rate's "
             "denominator; smaller groups are shown but listed as excluded.",
         ]
+        if n_boot:
+            notes.append(
+                f"Comparisons with the reference group: {round(100 * level)}% simultaneous intervals (studentized "
+                "max-t bootstrap over the same resamples; binomial standard errors for rates; exact Clopper-Pearson "
+                "bounds for a rate of 0 or 1), holding together over every group and metric behind a check."
+            )
         return FairnessResult(
             task=ctx.task,
             sensitive_features=tuple(labels.columns),
@@ -152,6 +170,7 @@ class FairnessSection(Section):
             mitigation=tuple(mitigation),
             mitigation_note=mitigation_note,
             notes=tuple(notes),
+            n_permutations=self.n_permutations if ctx.task == "regression" else 0,
         )
 
     # -- why is there a gap? ----------------------------------------------------------
@@ -295,7 +314,37 @@ def _denominators(ctx: AuditContext, grouping: Grouping) -> dict[str, np.ndarray
     elif ctx.task == "multiclass":
         for i, c in enumerate(ctx.labels):
             out[f"positives:{c}"] = count(ctx.y_true_code == i)
+            out[f"negatives:{c}"] = count(ctx.y_true_code != i)
+            out[f"predicted_positives:{c}"] = count(ctx.y_pred_code == i)
     return out
+
+
+def _effective_sizes(ctx: AuditContext, grouping: Grouping) -> dict[str, np.ndarray]:
+    """Effective rows in each rate's denominator (Kish's with weights), by metric key."""
+    G, w = grouping.n_groups, ctx.weights
+    if ctx.task == "binary":
+        return effective_denominators(ctx.y_true_pos, ctx.y_pred_pos, grouping.codes, G, sample_weight=w)
+    if ctx.task != "multiclass":
+        return {}
+    out: dict[str, np.ndarray] = {}
+    for i, c in enumerate(ctx.labels):
+        # one class against the rest is a binary problem: its denominators per class
+        n = effective_denominators(ctx.y_true_code == i, ctx.y_pred_code == i, grouping.codes, G, sample_weight=w)
+        out["accuracy"] = n["accuracy"]
+        for m in ("selection_rate", "true_positive_rate", "false_positive_rate", "precision"):
+            out[f"{m}:{c}"] = n[m]
+    return out
+
+
+def _error_tests(ctx: AuditContext, grouping: Grouping, reference: int, n_permutations: int) -> dict[str, np.ndarray]:
+    """Permutation p-values of every group's errors against the reference's (regression)."""
+    y, yhat = np.asarray(ctx.y_true, dtype=float), np.asarray(ctx.y_pred, dtype=float)
+    return {
+        m: error_permutation_test(y, yhat, grouping.codes, reference=reference, metric=m, sample_weight=ctx.weights,
+                                  n_permutations=n_permutations,
+                                  random_state=ctx.rng(f"fairness.permutation.{grouping.name}.{m}"))
+        for m in ("mean_absolute_error", "root_mean_squared_error")
+    }
 
 
 def _grouping_result(ctx, grouping: Grouping, st: GroupStats, i: int, point, reps, level, options: FairnessSection,
@@ -341,15 +390,20 @@ def _grouping_result(ctx, grouping: Grouping, st: GroupStats, i: int, point, rep
             excluded.append(ExcludedGroup(grouping=grouping.name, group=label, metric=m.key,
                                           denominator=m.denominator, size=int(size[g]), reason=reason))
     reference, source = _reference(grouping, options.reference_groups, share)
-    disparities = tuple(
-        compute_disparity(spec, labels=grouping.labels, point=pt, replicates=rp if reps else {}, eligible=eligible,
-                          reference=reference, confidence_level=level, min_group_size=options.min_group_size)
-        for spec in disparity_specs(ctx.task, tuple(str(c) for c in ctx.labels))
-    )
+    families = ()
+    if reference is not None and grouping.n_groups >= 2:
+        n_eff = _effective_sizes(ctx, grouping)
+        tests = _error_tests(ctx, grouping, reference, options.n_permutations) if ctx.task == "regression" else {}
+        families = tuple(
+            compare_groups(spec, labels=grouping.labels, point=pt, replicates=rp, eligible=eligible,
+                           reference=reference, confidence_level=level, n_effective=n_eff, p_values=tests,
+                           test="permutation")
+            for spec in family_specs(ctx.task, tuple(str(c) for c in ctx.labels))
+        )
     return GroupingResult(
-        name=grouping.name, features=grouping.features, groups=tuple(groups), disparities=disparities,
+        name=grouping.name, features=grouping.features, groups=tuple(groups),
         reference_group=None if reference is None else grouping.labels[reference], reference_source=source,
-        is_intersection=grouping.is_intersection,
+        is_intersection=grouping.is_intersection, families=families,
     ), excluded
 
 
