@@ -119,14 +119,15 @@ def plot_reference_ratios(
             for x in band:
                 ax.axvline(x, color="#D55E00", lw=1.2)
         ax.axvline(1.0, color="#555555", lw=0.8, ls=":")
+        whiskers = [(yi, max(est.ci_low, low / 1.5), est.ci_high) for yi, (_, est) in zip(y, rows)
+                    if est.ci_low is not None and est.ci_high is not None]
+        if whiskers:
+            wy, wlo, whi = (np.array(v) for v in zip(*whiskers))
+            ax.hlines(wy, wlo, whi, color="#333333", lw=1)
+            ax.plot(np.r_[wlo, whi], np.r_[wy, wy], "|", color="#333333", ms=5)
         for yi, (_, est) in zip(y, rows):
             outside = band is not None and not band[0] <= est.value <= band[1]
-            colour = PALETTE[3] if outside else PALETTE[0]
-            if est.ci_low is not None and est.ci_high is not None:
-                lo, hi = max(est.ci_low, low / 1.5), est.ci_high
-                ax.hlines(yi, lo, hi, color="#333333", lw=1)
-                ax.plot([lo, hi], [yi, yi], "|", color="#333333", ms=5)
-            ax.plot([est.value], [yi], "o", color=colour, ms=5)
+            ax.plot([est.value], [yi], "o", color=PALETTE[3] if outside else PALETTE[0], ms=5)
         ax.set_xscale("log")
         ax.set_xlim(low / 1.5, high * 1.5)
         ax.set_yticks(y, [r[0] for r in rows])

@@ -131,7 +131,12 @@ def _finding(result: FairnessResult, p: _Pending, p_adjusted: float | None, alph
                    Status.FAIL: f"Judged on the values alone (no intervals were computed), it is past {bound}."}.get(
             status, f"The check cannot be settled: {res.reason}.")
     elif status is Status.PASS:
-        verdict = f"{bounds}: every group is within {bound}."
+        if check.kind == "ratio":
+            lo_r, hi_r = sorted((p.limit, 1.0 / p.limit))
+            within = f"the limit (a ratio between {fmt_value(lo_r)} and {fmt_value(hi_r)})"
+        else:
+            within = bound
+        verdict = f"{bounds}: every group is within {within}."
     elif status is Status.FAIL:
         side = "below" if comparison == ">=" else "above"
         verdict = f"{bounds}, wholly {side} {bound}."

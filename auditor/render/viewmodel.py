@@ -384,6 +384,7 @@ def _provenance(result: AuditResult) -> list[dict]:
         ("random_state", str(p.random_state)),
         ("Data fingerprint", p.data_fingerprint),
         ("Model fingerprint", p.model_fingerprint or "— (no model)"),
+        *([("Model file SHA-256", p.model_file_sha256)] if p.model_file_sha256 else []),
         ("Schema version", result.schema_version),
         ("Python", p.python_version),
     ]

@@ -330,13 +330,13 @@ def _key_numbers(f: FairnessResult, level: str) -> list[dict]:
             continue
         if kind == "ratio":
             c = min(judged, key=lambda c: min(c.ratio.value, 1 / c.ratio.value) if c.ratio.value > 0 else 0.0)
-            est, what = c.ratio, f"{_rate_name(c.metric)} of {c.group} / {fam.reference}"
+            est, what = c.ratio, f"{_rate_name(c.metric)}, {c.group} / {fam.reference}"
         else:
             c = max(judged, key=lambda c: abs(c.difference.value))
-            est, what = c.difference, f"{_rate_name(c.metric)}: {c.group} − {fam.reference}"
+            est, what = c.difference, f"{_rate_name(c.metric)}, {c.group} − {fam.reference}"
         ci = fmt_ci(est)
-        out.append({"label": f"{what} — {first.name}", "value": fmt_num(est.value),
-                    "ci": f"{level} simultaneous interval {ci}" if ci else (est.reason or "")})
+        out.append({"label": f"{what} ({first.name})", "value": fmt_num(est.value),
+                    "ci": f"{level} interval {ci}" if ci else (est.reason or "")})
     return out
 
 
