@@ -14,7 +14,8 @@ import numpy as np
 
 from auditor import metrics as M
 
-__all__ = ["MetricInfo", "BINARY_METRICS", "REGRESSION_METRICS", "GroupStats", "binary_stats", "regression_stats", "multiclass_stats"]
+__all__ = ["MetricInfo", "BINARY_METRICS", "REGRESSION_METRICS", "GroupStats", "binary_stats", "binary_score_stats",
+           "regression_stats", "multiclass_stats"]
 
 
 @dataclass(frozen=True)
@@ -111,6 +112,35 @@ class binary_stats(GroupStats):
             out["mean_score"] = M.safe_divide(S[:, 4 * G:5 * G], total)
         if self.has_score:
             out["roc_auc"] = np.column_stack([M.roc_auc(W[:, rows], t, ties) for rows, t, ties in self._auc])
+        return out
+
+
+class binary_score_stats(GroupStats):
+    """Binary classification, the metrics that read scores: ROC AUC and the mean score.
+
+    Their bootstrap needs rows (an AUC depends on the order of the scores), while
+    the rates can be resampled as counts (:mod:`auditor.fairness.cell_bootstrap`).
+    """
+
+    def __init__(self, codes: np.ndarray, n_groups: int, y_true_pos: np.ndarray, score: np.ndarray,
+                 score_is_probability: bool) -> None:
+        self.G = n_groups
+        self.mean_score = score_is_probability
+        oh = _onehot(codes, n_groups)
+        self.matrix = np.hstack([oh, oh * score[:, None]])
+        self.metrics = tuple(m for m in BINARY_METRICS if m.key == "roc_auc" or (m.key == "mean_score" and self.mean_score))
+        self._auc = []
+        for g in range(n_groups):
+            rows = np.flatnonzero(codes == g)
+            rows = rows[np.argsort(score[rows], kind="stable")]
+            self._auc.append((rows, y_true_pos[rows], M.TieGroups(score[rows])))
+
+    def __call__(self, W: np.ndarray) -> dict[str, np.ndarray]:
+        G = self.G
+        out = {"roc_auc": np.column_stack([M.roc_auc(W[:, rows], t, ties) for rows, t, ties in self._auc])}
+        if self.mean_score:
+            S = W @ self.matrix
+            out["mean_score"] = M.safe_divide(S[:, G:], S[:, :G])
         return out
 
 

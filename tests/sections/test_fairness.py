@@ -262,3 +262,66 @@ def test_mitigation_that_cannot_run_is_a_note_not_a_failure():
                      n_bootstrap=20).run()
     assert result.failures == () and result.fairness.mitigation == ()
     assert "could not run" in result.fairness.mitigation_note
+
+
+def test_the_five_rate_ratios_equal_dalex_fairness_check():
+    """TPR, ACC, PPV, FPR and STP of every group over the privileged (reference) group,
+    on the same predictions as dalex's model_fairness(...).fairness_check()."""
+    dx = pytest.importorskip("dalex")
+    from auditor.fairness.dalex_check import DALEX_METRICS
+
+    rng = np.random.default_rng(0)
+    n = 1500
+    group = rng.choice(np.array(["a", "b", "c"]), size=n, p=[0.5, 0.3, 0.2])
+    x1 = rng.normal(size=n) + (group == "b") * 0.6 - (group == "c") * 0.5
+    x2 = rng.normal(size=n)
+    y = (x1 + 0.5 * x2 + rng.normal(scale=0.8, size=n) > 0.3).astype(int)
+    X = pd.DataFrame({"x1": x1, "x2": x2})
+    model = LogisticRegression().fit(X, y)
+    result = Auditor(model, X, y, sensitive_features=pd.Series(group, name="g"), n_bootstrap=50,
+                     sections=[FairnessSection(reference_groups={"g": "a"}, proxies=False, mitigation=False)]).run()
+    rates = result.fairness.grouping("g").family("rates")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exp = dx.Explainer(model, X, y, verbose=False)
+        mf = exp.model_fairness(protected=group, privileged="a")
+    y_hat = exp.y_hat >= 0.5  # dalex's cutoff
+    assert np.array_equal(y_hat, model.predict(X) == 1)  # the same predictions the audit judged
+
+    def exact(label, key):
+        m = group == label
+        t, p = y[m] == 1, y_hat[m]
+        return {"true_positive_rate": (t & p).sum() / t.sum(), "accuracy": (t == p).mean(),
+                "precision": (t & p).sum() / p.sum(), "false_positive_rate": (~t & p).sum() / (~t).sum(),
+                "selection_rate": p.mean()}[key]
+
+    for name, key in DALEX_METRICS.items():
+        for label in ("b", "c"):
+            c = rates.comparison(key, label)
+            assert c.eligible and c.ratio.ci_low < c.ratio.value < c.ratio.ci_high
+            # our ratio is the exact ratio of the exact rates ...
+            assert c.ratio.value == pytest.approx(exact(label, key) / exact("a", key), rel=1e-12)
+            # ... dalex's is the ratio of the rates rounded to 3 decimals
+            rounded = round(exact(label, key), 3) / round(exact("a", key), 3)
+            assert mf.result.loc[label, name] == pytest.approx(rounded, rel=1e-12), (name, label)
+
+
+def test_count_level_bootstrap_matches_the_row_bootstrap(binary_data, binary_pipeline):
+    """Unweighted rates are resampled as cell counts; weights of one force the row
+    bootstrap of the same rows: the intervals agree to Monte Carlo error."""
+    X, y = binary_data
+    run = lambda w: Auditor(binary_pipeline, X, y, sensitive_features=["group", "colour"], sample_weight=w,  # noqa: E731
+                            n_bootstrap=2000, sections=[FairnessSection(proxies=False, mitigation=False)]).run().fairness
+    cells, rows = run(None), run(np.ones(len(X)))
+    assert "resampled as counts" in " ".join(cells.notes) and "resampled as counts" not in " ".join(rows.notes)
+    for ga, gb in zip(cells.groupings, rows.groupings):
+        for a, b in zip(ga.groups, gb.groups):
+            for key in ("selection_rate", "true_positive_rate", "false_positive_rate", "precision", "accuracy"):
+                ea, eb = a.metrics[key], b.metrics[key]
+                assert ea.value == eb.value  # the same point
+                assert ea.ci_low == pytest.approx(eb.ci_low, abs=0.02) and ea.ci_high == pytest.approx(eb.ci_high, abs=0.02)
+            assert a.metrics["roc_auc"].ci_low is not None  # scores keep the row bootstrap
+        fa, fb = ga.family("selection_rate"), gb.family("selection_rate")
+        for ca, cb in zip(fa.comparisons, fb.comparisons):
+            assert ca.ratio.value == cb.ratio.value and ca.p_value == cb.p_value
+            assert ca.ratio.ci_low == pytest.approx(cb.ratio.ci_low, rel=0.05)
