@@ -10,9 +10,9 @@ the level promises, and that the default policy does not FAIL.
 With N audits an observed coverage lies within 1.96 * sqrt(.95 * .05 / N) of the
 true one 95% of the time: 2.5 points at N = 300, so the floor of 92% leaves 3
 points (2.4 standard errors) before a correct method fails. Measured (N = 300,
-ratio / difference scale): unweighted 95.3 / 95.3% (selection rate), 96.0 / 95.3%
-(TPR and FPR together); weighted (weights 1 or 3, Kish's effective sizes)
-97.0 / 97.0% and 96.3 / 95.3%; no FAIL.
+ratio / difference scale): unweighted (rates resampled as cell counts) 95.3 / 95.3%
+(selection rate), 97.0 / 97.3% (TPR and FPR together); weighted (weights 1 or 3,
+row bootstrap, Kish's effective sizes) 97.0 / 97.0% and 96.3 / 95.3%; no FAIL.
 """
 
 from __future__ import annotations
