@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullFormatter
 
 from auditor.plots._style import PALETTE, new_axes, style
 from auditor.results import FairnessResult
@@ -106,7 +107,7 @@ def plot_reference_ratios(
     if not rows and not undefined and not zero:
         raise KeyError(f"No eligible comparison in family {family!r}; the result has "
                        f"{sorted({f.key for g in result.groupings for f in g.families})}.")
-    ax = new_axes(ax, (6.4, 1.1 + 0.28 * max(len(rows), 1)))
+    ax = new_axes(ax, (6.4, 1.5 + 0.28 * max(len(rows), 1)))
     with style():
         y = np.arange(len(rows))[::-1]
         band = None if limit is None else (min(limit, 1 / limit), max(limit, 1 / limit))
@@ -129,12 +130,18 @@ def plot_reference_ratios(
             outside = band is not None and not band[0] <= est.value <= band[1]
             ax.plot([est.value], [yi], "o", color=PALETTE[3] if outside else PALETTE[0], ms=5)
         ax.set_xscale("log")
-        ax.set_xlim(low / 1.5, high * 1.5)
+        left, right = low / 1.5, high * 1.5
+        ax.set_xlim(left, right)
+        # plain numbers at readable ratios: a log axis's default 2x10^-1 labels collide
+        ticks = [t for t in (0.05, 0.1, 0.25, 0.5, 0.8, 1.0, 1.25, 2.0, 4.0, 10.0, 20.0) if left <= t <= right]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        ax.xaxis.set_major_formatter(FixedFormatter([f"{t:g}" for t in ticks]))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_yticks(y, [r[0] for r in rows])
         level = round(100 * result.confidence_level)
         extra = f"\n(no ratio: {', '.join(dict.fromkeys(undefined))})" if undefined else ""
         extra += f"\n(ratio 0, off the log axis: {', '.join(dict.fromkeys(zero))})" if zero else ""
-        ax.set_xlabel(f"Ratio to the reference group (dots), {level}% simultaneous interval (whiskers){extra}")
+        ax.set_xlabel(f"Ratio to the reference group (dot)\nand its {level}% simultaneous interval (whiskers){extra}")
         ax.set_title("Ratios to the reference group")
     return ax
 

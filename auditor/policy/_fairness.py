@@ -143,7 +143,7 @@ def _finding(result: FairnessResult, p: _Pending, p_adjusted: float | None, alph
     elif res.value is not None and res.reason and res.reason.startswith("an interval includes the limit"):
         verdict = f"{bounds}, which includes {bound}, so these data cannot certify whether the limit is met."
     else:
-        verdict = f"These data cannot certify {bound}: {res.reason}."
+        verdict = f"These data cannot certify {bound}: {_plain_keys(res.reason or '', fam)}."
     message = f"{subject}. {verdict}"
     if status is Status.FAIL:
         message += " " + check.consequence.format(low=low_group)
@@ -195,27 +195,48 @@ def _groups(fam: ComparisonFamily, res: ReferenceCheck) -> tuple[str, ...]:
 
 # -- wording ----------------------------------------------------------------------------
 
+_WORDS = {
+    "selection_rate": ("selection rate", ""),
+    "true_positive_rate": ("true positive rate", "share of truly positive cases the model finds"),
+    "false_positive_rate": ("false positive rate", "share of truly negative cases the model wrongly flags"),
+    "false_negative_rate": ("false negative rate", "share of truly positive cases the model misses"),
+    "precision": ("precision", "share of positive predictions that are right"),
+    "accuracy": ("accuracy", ""),
+    "mean_absolute_error": ("mean absolute error", ""),
+    "root_mean_squared_error": ("root mean squared error", ""),
+}
+
+
 def _metric_words(metric: str) -> tuple[str, bool]:
-    """(the metric named mid-sentence, whether it is a rate shown in percent)."""
+    """The metric named mid-sentence, and whether it is a rate shown in percent."""
     base, _, cls = metric.partition(":")
-    words = {
-        "selection_rate": "selection rate",
-        "true_positive_rate": "true positive rate (share of truly positive cases the model finds)",
-        "false_positive_rate": "false positive rate (share of truly negative cases the model wrongly flags)",
-        "false_negative_rate": "false negative rate (share of truly positive cases the model misses)",
-        "precision": "precision (share of positive predictions that are right)",
-        "accuracy": "accuracy",
-        "mean_absolute_error": "mean absolute error",
-        "root_mean_squared_error": "root mean squared error",
-    }
+    noun, _ = _WORDS.get(base, (base.replace("_", " "), ""))
     if cls:
-        words = {
-            "selection_rate": f"share selected as {cls}",
-            "true_positive_rate": f"true positive rate for {cls} (share of truly {cls} rows predicted {cls})",
-            "false_positive_rate": f"false positive rate for {cls} (share of other rows predicted {cls})",
-            "precision": f"precision for {cls} (share of rows predicted {cls} that are {cls})",
-        }
-    return words.get(base, metric.replace("_", " ")), not base.endswith("error")
+        noun = f"share selected as {cls}" if base == "selection_rate" else f"{noun} for {cls}"
+    return noun, not base.endswith("error")
+
+
+def _of(metric: str, group: str) -> str:
+    """``the <metric> of <group> (<what it means>)``, naming the class of a multiclass rate."""
+    base, _, cls = metric.partition(":")
+    noun, meaning = _WORDS.get(base, (base.replace("_", " "), ""))
+    if cls:
+        if base == "selection_rate":
+            return f"the share of {group} selected as {cls}"
+        meaning = {
+            "true_positive_rate": f"share of truly {cls} rows predicted {cls}",
+            "false_positive_rate": f"share of other rows predicted {cls}",
+            "precision": f"share of rows predicted {cls} that are {cls}",
+        }.get(base, "")
+        noun = f"{noun} for {cls}"
+    return f"the {noun} of {group}" + (f" ({meaning})" if meaning else "")
+
+
+def _plain_keys(text: str, fam: ComparisonFamily) -> str:
+    """A reason from the engine, with metric keys in words."""
+    for m in sorted(fam.metrics, key=len, reverse=True):
+        text = text.replace(m, _metric_words(m)[0])
+    return text
 
 
 def _value(x: float | None, percent: bool) -> str:
@@ -246,22 +267,22 @@ def _subject(result: FairnessResult, g: GroupingResult, fam: ComparisonFamily, r
         return f"For {g.name}, no group could be compared with the reference group {ref}", ref
     metric, grp = res.worst
     c = fam.comparison(metric, grp)
-    words, percent = _metric_words(metric)
+    _, percent = _metric_words(metric)
     a, b = _value(c.value, percent), _value(c.reference_value, percent)
     context = _base_rates(result, g, metric, grp, ref)
     if check.kind == "ratio":
         r = c.ratio.value
         if r is not None and r > 1:
-            lead = f"the {words} of the reference group {ref} is {fmt_value(1 / r)} times that of {grp} ({b} vs {a}{context})"
+            lead = f"{_of(metric, ref)} (the reference group) is {fmt_value(1 / r)} times that of {grp} ({b} vs {a}{context})"
             low = ref if check.field != "max_error_ratio" else grp
         else:
-            lead = f"the {words} of {grp} is {fmt_value(r)} times that of the reference group {ref} ({a} vs {b}{context})"
+            lead = f"{_of(metric, grp)} is {fmt_value(r)} times that of the reference group {ref} ({a} vs {b}{context})"
             low = grp if check.field != "max_error_ratio" else ref
         return f"For {g.name}, {lead}", low
     d = c.difference.value or 0.0
     gap = fmt_value(abs(d) * 100, percent=False) + " percentage points" if percent else fmt_value(abs(d))
     side = "higher" if d > 0 else "lower"
-    return (f"For {g.name}, the largest gap to the reference group {ref} is in the {words} of {grp}: {gap} {side} "
+    return (f"For {g.name}, the largest gap to the reference group {ref} is in {_of(metric, grp)}: {gap} {side} "
             f"({a} vs {b}{context})", grp if d < 0 else ref)
 
 

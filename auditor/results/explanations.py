@@ -317,8 +317,9 @@ class LimeRow:
         if max_range_excess is not None and v is not None and lo is not None and hi is not None:
             tol = max_range_excess * max(hi - lo, 1e-12)
             if v < lo - tol or v > hi + tol:
-                what = "a probability" if (lo, hi) == (0.0, 1.0) else "an output that lies"
-                problems.append(f"it predicts {v:.3g} for {what} between {lo:.3g} and {hi:.3g}")
+                where = ("the 0 to 1 a probability can take" if (lo, hi) == (0.0, 1.0)
+                         else f"the {lo:.3g} to {hi:.3g} the model's output takes over LIME's samples")
+                problems.append(f"it predicts {v:.3g}, outside {where}")
         if min_r2 is not None and self.score is not None and self.score < min_r2:
             problems.append(f"it explains only {self.score:.3g} of the model's variation near the row (R²)")
         return "; ".join(problems) or None

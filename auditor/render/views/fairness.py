@@ -97,6 +97,15 @@ _PANEL_TITLES = {
 def _panels(f: FairnessResult, columns: list) -> list[tuple[str, list]]:
     if f.task == "regression":
         cut = [columns[:2], columns[2:]]
+    elif f.task == "multiclass":
+        # accuracy, then each class's "truly" and "selected as" side by side, never split
+        cut, current = [], [columns[0]]
+        for pair in (columns[i:i + 2] for i in range(1, len(columns), 2)):
+            if len(current) + len(pair) > _PANEL_WIDTH:
+                cut.append(current)
+                current = []
+            current += pair
+        cut.append(current)
     else:
         cut = [columns[i : i + _PANEL_WIDTH] for i in range(0, len(columns), _PANEL_WIDTH)]
     titles = _PANEL_TITLES.get(f.task) or [f"Metrics ({i + 1} of {len(cut)})" for i in range(len(cut))]
@@ -111,6 +120,21 @@ def _p_text(p: float | None) -> str:
     return "p < 0.001" if p < 0.001 else f"p = {p:.2g}" if p < 0.01 else f"p = {p:.2f}"
 
 
+def _ratio_panels(metrics: list[str]) -> list[tuple[str, list[str]]]:
+    """The ratio table cut into panels a page can hold, a class's rates kept together."""
+    classes = list(dict.fromkeys(m.split(":", 1)[1] for m in metrics if ":" in m))
+    if classes:  # multiclass: one panel per class, accuracy beside the first
+        panels = []
+        for i, c in enumerate(classes):
+            cols = [m for m in metrics if m.endswith(f":{c}")]
+            panels.append((f"class {c}", (["accuracy"] if i == 0 and "accuracy" in metrics else []) + cols))
+        return panels
+    if len(metrics) > 4:  # binary: what the model selects and gets wrong, then how good a selection is
+        half = len(metrics) // 2
+        return [("selection and error rates", metrics[:half]), ("misses and quality", metrics[half:])]
+    return [("", metrics)]
+
+
 def _ratio_tables(g: GroupingResult) -> list[dict]:
     """Every rate as a ratio to the reference group, in panels that fit the page."""
     fam = next((x for x in g.families if x.key == "rates"), None)
@@ -118,10 +142,8 @@ def _ratio_tables(g: GroupingResult) -> list[dict]:
         return []
     others = [grp.label for grp in g.groups if grp.label != fam.reference]
     by = {(c.metric, c.group): c for c in fam.comparisons}
-    metrics = list(fam.metrics)
-    cut = [metrics[i : i + _PANEL_WIDTH] for i in range(0, len(metrics), _PANEL_WIDTH)]
     tables = []
-    for i, cols in enumerate(cut):
+    for i, (part, cols) in enumerate(_ratio_panels(list(fam.metrics))):
         rows = []
         for label in others:
             cells = []
@@ -131,12 +153,13 @@ def _ratio_tables(g: GroupingResult) -> list[dict]:
                     cells.append({"value": "", "ci": "", "p": "", "note": "", "small": False})
                     continue
                 cell = _cell(c.ratio, False, not c.eligible)
+                cell["note"] = cell["note"].replace(m, _rate_name(m).lower())
                 cell["p"] = _p_text(c.p_value)
                 if c.ratio.value is not None and c.eligible and c.ratio.ci_low is None:
                     cell["ci"] = "no interval"
                 cells.append(cell)
             rows.append({"label": label, "cells": cells})
-        title = "Ratios to the reference group" + (f" ({i + 1} of {len(cut)})" if len(cut) > 1 else "")
+        title = "Ratios to the reference group" + (f": {part}" if part else "")
         tables.append({"title": title, "first": i == 0, "columns": [_rate_name(m) for m in cols], "rows": rows})
     return tables
 
