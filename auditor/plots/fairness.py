@@ -98,7 +98,7 @@ def plot_reference_ratios(
             if metrics is not None and c.metric not in metrics:
                 continue
             what = c.metric.replace("_", " ").replace(":", " of ")
-            label = f"{c.group} / {fam.reference} ({g.name}{', ' + what if several else ''})"
+            label = _plain(f"{c.group} / {fam.reference} ({g.name}{', ' + what if several else ''})")
             if c.ratio.value is None or c.ratio.value <= 0:
                 # a log axis has no place for 0; say which groups are missing and why
                 (undefined if c.ratio.value is None else zero).append(c.group)
@@ -189,6 +189,11 @@ def plot_disparities(
         ax.set_xlabel("Value (bars), 95% interval (whiskers), policy threshold (red tick)")
         ax.set_title("Disparities")
     return ax
+
+
+def _plain(text: str) -> str:
+    """A label drawn as typed: a ``$`` would otherwise start matplotlib's mathtext."""
+    return text.replace("$", r"\$")
 
 
 def _violates(value: float, key: str, threshold: float) -> bool:

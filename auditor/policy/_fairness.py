@@ -273,7 +273,8 @@ def _subject(result: FairnessResult, g: GroupingResult, fam: ComparisonFamily, r
     if check.kind == "ratio":
         r = c.ratio.value
         if r is not None and r > 1:
-            lead = f"{_of(metric, ref)} (the reference group) is {fmt_value(1 / r)} times that of {grp} ({b} vs {a}{context})"
+            lead = (f"{_of(metric, 'the reference group ' + ref)} is {fmt_value(1 / r)} times that of {grp} "
+                    f"({b} vs {a}{context})")
             low = ref if check.field != "max_error_ratio" else grp
         else:
             lead = f"{_of(metric, grp)} is {fmt_value(r)} times that of the reference group {ref} ({a} vs {b}{context})"
