@@ -40,6 +40,7 @@ class AuditSide:
     model_fingerprint: str | None
     auditor_version: str
     sections: tuple[str, ...]
+    model_file_sha256: str | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,13 @@ class FindingChange:
 
 @dataclass(frozen=True)
 class AuditDiff:
-    """The differences between a baseline (``old``) and a candidate (``new``) audit."""
+    """The differences between a baseline (``old``) and a candidate (``new``) audit.
+
+    ``same_model`` is ``True`` when both audits loaded the same model file (equal
+    SHA-256) or their fitted models have the same content fingerprint, ``False``
+    when the fingerprints differ, and ``None`` when they cannot be compared
+    (missing, or of different kinds); ``model_basis`` says which.
+    """
 
     old: AuditSide
     new: AuditSide
@@ -96,6 +103,7 @@ class AuditDiff:
     same_policy: bool
     metrics: tuple[MetricChange, ...]
     findings: tuple[FindingChange, ...]
+    model_basis: str = ""
 
     @property
     def verdict_changed(self) -> bool:
@@ -133,16 +141,32 @@ def diff_results(old: AuditResult, new: AuditResult) -> AuditDiff:
     for name, r in (("old", old), ("new", new)):
         if not isinstance(r, AuditResult):
             raise TypeError(f"Expected {name} to be an AuditResult. Got {type(r).__name__} instead.")
-    old_fp, new_fp = old.provenance.model_fingerprint, new.provenance.model_fingerprint
+    same_model, basis = _same_model(old.provenance, new.provenance)
     return AuditDiff(
         old=_side(old),
         new=_side(new),
         same_data=old.provenance.data_fingerprint == new.provenance.data_fingerprint,
-        same_model=None if old_fp is None or new_fp is None else old_fp == new_fp,
+        same_model=same_model,
+        model_basis=basis,
         same_policy=to_jsonable(old.policy) == to_jsonable(new.policy),
         metrics=_metric_changes(old, new),
         findings=_finding_changes(old.findings, new.findings),
     )
+
+
+def _same_model(old, new) -> tuple[bool | None, str]:
+    """Whether two audits judged the same model, and on what evidence."""
+    fa, fb = old.model_fingerprint, new.model_fingerprint
+    if old.model_file_sha256 and old.model_file_sha256 == new.model_file_sha256:
+        return True, "the same model file (equal SHA-256)"
+    if fa is None or fb is None:
+        return None, "a model fingerprint is missing (an audit from predictions only)"
+    if fa.split(":", 1)[0] != fb.split(":", 1)[0]:
+        # joblib's md5 of older archives hashed memory padding: it cannot be compared with the canonical one
+        return None, "the model fingerprints are of different kinds (an older archive), so they cannot be compared"
+    if fa == fb:
+        return True, "the same fitted model (equal content fingerprints)"
+    return False, "different fitted models (the content fingerprints differ)"
 
 
 def _side(r: AuditResult) -> AuditSide:
@@ -156,6 +180,7 @@ def _side(r: AuditResult) -> AuditSide:
         model_fingerprint=r.provenance.model_fingerprint,
         auditor_version=r.provenance.auditor_version,
         sections=tuple(_sections(r)),
+        model_file_sha256=r.provenance.model_file_sha256,
     )
 
 

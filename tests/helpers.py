@@ -12,7 +12,8 @@ def json_without_timestamp(result) -> dict:
 
 
 #: TOML that turns off the fairness checks (for tests about other checks).
-NO_FAIRNESS_TOML = "[policy.fairness]\nmin_selection_rate_ratio = false\nmax_equalized_odds_difference = false\nproxy_warning_strength = false\n"
+NO_FAIRNESS_TOML = ("[policy.fairness]\nmin_selection_rate_ratio = false\nmax_equalized_odds_difference = false\n"
+                    "max_error_ratio = false\nproxy_warning_strength = false\n")
 
 
 def lenient_policy(min_roc_auc: float = 0.5):
@@ -22,7 +23,8 @@ def lenient_policy(min_roc_auc: float = 0.5):
 
     return Policy(
         performance=PerformancePolicy(min_roc_auc=min_roc_auc),
-        fairness=FairnessPolicy(min_selection_rate_ratio=None, max_equalized_odds_difference=None, proxy_warning_strength=None),
+        fairness=FairnessPolicy(min_selection_rate_ratio=None, max_equalized_odds_difference=None, max_error_ratio=None,
+                                proxy_warning_strength=None),
     )
 
 

@@ -176,8 +176,11 @@ def run(args: argparse.Namespace) -> int:
         pos_label = match_label(pos_label, list(y.drop_duplicates()), "--pos-label")
 
     say(f"Loading the model {args.model} ...")
+    from auditor._provenance import file_sha256
     from auditor.preflight import record_warnings
 
+    # the bytes that were loaded, hashed before loading them: provenance names the file exactly
+    model_sha256 = file_sha256(args.model) if Path(args.model).is_file() else None
     with record_warnings() as load_warnings:  # e.g. scikit-learn's InconsistentVersionWarning: into the result
         model = load_model(args.model, trusted_types=args.trust_type, trust_model_file=args.trust_model_file)
 
@@ -215,6 +218,11 @@ def run(args: argparse.Namespace) -> int:
     stages = ["predict"] + [s.name for s in run_order(auditor.sections)]
     with StageProgress(stages, quiet=args.quiet) as progress:
         result = auditor.run(progress=progress)
+    if model_sha256 is not None:
+        import dataclasses
+
+        result = dataclasses.replace(
+            result, provenance=dataclasses.replace(result.provenance, model_file_sha256=model_sha256))
 
     written = write_outputs(result, html=args.out, pdf=args.pdf, json=args.json, template_dir=template_dir,
                             page_size=page_size, force=args.force, say=say)

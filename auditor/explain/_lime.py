@@ -120,6 +120,10 @@ def explain_rows(ctx: AuditContext, setup: LimeSetup, rows: list[SelectedRow], *
         key = label if setup.mode == "classification" else 1  # LIME stores regression weights under 1
         pairs = exp.local_exp[key]
         terms = exp.as_list(label=key)
+        if setup.mode == "classification":
+            low, high = 0.0, 1.0  # a probability
+        else:  # the model's outputs over LIME's own samples
+            low, high = _finite(getattr(exp, "min_value", None)), _finite(getattr(exp, "max_value", None))
         out.append(LimeRow(
             row=row_label(ctx, r.position),
             position=r.position,
@@ -134,6 +138,8 @@ def explain_rows(ctx: AuditContext, setup: LimeSetup, rows: list[SelectedRow], *
             terms=tuple(
                 LimeTerm(setup.codec.columns[j], str(term), float(w)) for (j, w), (term, _) in zip(pairs, terms)
             ),
+            output_low=low,
+            output_high=high,
         ))
         tick(1)
     return out

@@ -14,7 +14,8 @@ import numpy as np
 
 from auditor import metrics as M
 
-__all__ = ["MetricInfo", "BINARY_METRICS", "REGRESSION_METRICS", "GroupStats", "binary_stats", "regression_stats", "multiclass_stats"]
+__all__ = ["MetricInfo", "BINARY_METRICS", "REGRESSION_METRICS", "GroupStats", "binary_stats", "binary_score_stats",
+           "regression_stats", "multiclass_stats"]
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,35 @@ class binary_stats(GroupStats):
         return out
 
 
+class binary_score_stats(GroupStats):
+    """Binary classification, the metrics that read scores: ROC AUC and the mean score.
+
+    Their bootstrap needs rows (an AUC depends on the order of the scores), while
+    the rates can be resampled as counts (:mod:`auditor.fairness.cell_bootstrap`).
+    """
+
+    def __init__(self, codes: np.ndarray, n_groups: int, y_true_pos: np.ndarray, score: np.ndarray,
+                 score_is_probability: bool) -> None:
+        self.G = n_groups
+        self.mean_score = score_is_probability
+        oh = _onehot(codes, n_groups)
+        self.matrix = np.hstack([oh, oh * score[:, None]])
+        self.metrics = tuple(m for m in BINARY_METRICS if m.key == "roc_auc" or (m.key == "mean_score" and self.mean_score))
+        self._auc = []
+        for g in range(n_groups):
+            rows = np.flatnonzero(codes == g)
+            rows = rows[np.argsort(score[rows], kind="stable")]
+            self._auc.append((rows, y_true_pos[rows], M.TieGroups(score[rows])))
+
+    def __call__(self, W: np.ndarray) -> dict[str, np.ndarray]:
+        G = self.G
+        out = {"roc_auc": np.column_stack([M.roc_auc(W[:, rows], t, ties) for rows, t, ties in self._auc])}
+        if self.mean_score:
+            S = W @ self.matrix
+            out["mean_score"] = M.safe_divide(S[:, G:], S[:, :G])
+        return out
+
+
 class regression_stats(GroupStats):
     """Regression: mean prediction and target, MAE, RMSE and R² per group."""
 
@@ -150,7 +180,13 @@ class regression_stats(GroupStats):
 
 
 class multiclass_stats(GroupStats):
-    """Multiclass: accuracy, and one-vs-rest selection and true positive rates per class."""
+    """Multiclass: accuracy, and one-vs-rest rates per class.
+
+    For class ``c``: the selection rate (share predicted ``c``), its base rate,
+    the true positive rate (truly ``c`` rows predicted ``c``), the false
+    positive rate (rows of other classes predicted ``c``) and the precision
+    (rows predicted ``c`` that are ``c``).
+    """
 
     def __init__(self, codes: np.ndarray, n_groups: int, y_true_code: np.ndarray, y_pred_code: np.ndarray,
                  class_labels: tuple[str, ...]) -> None:
@@ -167,10 +203,16 @@ class multiclass_stats(GroupStats):
         self.matrix = np.hstack(parts)
         metrics = [MetricInfo("accuracy", "Accuracy", "rows", "group {group} has no rows")]
         for c in class_labels:
-            metrics.append(MetricInfo(f"selection_rate:{c}", f"Selection rate of {c}", "rows", "group {group} has no rows"))
-            metrics.append(MetricInfo(f"base_rate:{c}", f"Base rate of {c}", "rows", "group {group} has no rows"))
-            metrics.append(MetricInfo(f"true_positive_rate:{c}", f"True positive rate of {c}", f"positives:{c}",
-                                      f"no row of group {{group}} is truly {c}"))
+            metrics += [
+                MetricInfo(f"selection_rate:{c}", f"Selection rate of {c}", "rows", "group {group} has no rows"),
+                MetricInfo(f"base_rate:{c}", f"Base rate of {c}", "rows", "group {group} has no rows"),
+                MetricInfo(f"true_positive_rate:{c}", f"True positive rate of {c}", f"positives:{c}",
+                           f"no row of group {{group}} is truly {c}"),
+                MetricInfo(f"false_positive_rate:{c}", f"False positive rate of {c}", f"negatives:{c}",
+                           f"every row of group {{group}} is truly {c}"),
+                MetricInfo(f"precision:{c}", f"Precision of {c}", f"predicted_positives:{c}",
+                           f"the model predicts no row of group {{group}} as {c}"),
+            ]
         self.metrics = tuple(metrics)
 
     def __call__(self, W: np.ndarray) -> dict[str, np.ndarray]:
@@ -184,4 +226,6 @@ class multiclass_stats(GroupStats):
             out[f"selection_rate:{c}"] = M.safe_divide(pred, total)
             out[f"base_rate:{c}"] = M.safe_divide(true, total)
             out[f"true_positive_rate:{c}"] = M.safe_divide(tp, true)
+            out[f"false_positive_rate:{c}"] = M.safe_divide(pred - tp, total - true)
+            out[f"precision:{c}"] = M.safe_divide(tp, pred)
         return out

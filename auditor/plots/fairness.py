@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.ticker import FixedFormatter, FixedLocator, NullFormatter
 
 from auditor.plots._style import PALETTE, new_axes, style
 from auditor.plots._text import figure_text
 from auditor.results import FairnessResult
 
-__all__ = ["plot_group_metric", "plot_disparities"]
+__all__ = ["plot_group_metric", "plot_reference_ratios", "plot_disparities"]
 
 
 def plot_group_metric(
@@ -61,6 +62,91 @@ def plot_group_metric(
     return ax
 
 
+def plot_reference_ratios(
+    result: FairnessResult,
+    *,
+    family: str = "selection_rate",
+    metrics: tuple[str, ...] | None = None,
+    limit: float | None = None,
+    ax: Axes | None = None,
+) -> Axes:
+    """Every group's ratio to its reference group, with its simultaneous interval.
+
+    One row per eligible comparison (grouping, group and, for a family of several
+    metrics, the metric), on a log axis so that 0.5 and 2 lie equally far from 1.
+    ``limit`` shades the acceptable band ``[limit, 1/limit]`` (for a limit above
+    1, ``[1/limit, limit]``). Comparisons too small to judge are left out; so
+    are those without a ratio or with a ratio of 0, which a log axis cannot
+    show (both named in the axis label).
+
+    Parameters
+    ----------
+    result : FairnessResult
+    family : str, default="selection_rate"
+        The stored family to draw (``"errors"`` for regression).
+    metrics : tuple of str, optional
+        Only these metrics of the family.
+    limit : float, optional
+    ax : matplotlib Axes, optional
+    """
+    rows, undefined, zero = [], [], []
+    for g in result.groupings:
+        fam = next((f for f in g.families if f.key == family), None)
+        if fam is None:
+            continue
+        several = len(fam.metrics) > 1
+        for c in fam.judged():
+            if metrics is not None and c.metric not in metrics:
+                continue
+            what = c.metric.replace("_", " ").replace(":", " of ")
+            label = figure_text(f"{c.group} / {fam.reference} ({g.name}{', ' + what if several else ''})", max_len=70)
+            if c.ratio.value is None or c.ratio.value <= 0:
+                # a log axis has no place for 0; say which groups are missing and why
+                (undefined if c.ratio.value is None else zero).append(c.group)
+                continue
+            rows.append((label, c.ratio))
+    if not rows and not undefined and not zero:
+        raise KeyError(f"No eligible comparison in family {family!r}; the result has "
+                       f"{sorted({f.key for g in result.groupings for f in g.families})}.")
+    ax = new_axes(ax, (6.4, 1.5 + 0.28 * max(len(rows), 1)))
+    with style():
+        y = np.arange(len(rows))[::-1]
+        band = None if limit is None else (min(limit, 1 / limit), max(limit, 1 / limit))
+        values = [est.value for _, est in rows]
+        ends = [v for _, est in rows for v in (est.ci_low, est.ci_high) if v is not None and v > 0]
+        low = min(values + ends + ([band[0]] if band else []), default=0.5)
+        high = max(values + ends + ([band[1]] if band else []), default=2.0)
+        if band is not None:
+            ax.axvspan(band[0], band[1], color="#009E73", alpha=0.10, lw=0)
+            for x in band:
+                ax.axvline(x, color="#D55E00", lw=1.2)
+        ax.axvline(1.0, color="#555555", lw=0.8, ls=":")
+        whiskers = [(yi, max(est.ci_low, low / 1.5), est.ci_high) for yi, (_, est) in zip(y, rows)
+                    if est.ci_low is not None and est.ci_high is not None]
+        if whiskers:
+            wy, wlo, whi = (np.array(v) for v in zip(*whiskers))
+            ax.hlines(wy, wlo, whi, color="#333333", lw=1)
+            ax.plot(np.r_[wlo, whi], np.r_[wy, wy], "|", color="#333333", ms=5)
+        for yi, (_, est) in zip(y, rows):
+            outside = band is not None and not band[0] <= est.value <= band[1]
+            ax.plot([est.value], [yi], "o", color=PALETTE[3] if outside else PALETTE[0], ms=5)
+        ax.set_xscale("log")
+        left, right = low / 1.5, high * 1.5
+        ax.set_xlim(left, right)
+        # plain numbers at readable ratios: a log axis's default 2x10^-1 labels collide
+        ticks = [t for t in (0.05, 0.1, 0.25, 0.5, 0.8, 1.0, 1.25, 2.0, 4.0, 10.0, 20.0) if left <= t <= right]
+        ax.xaxis.set_major_locator(FixedLocator(ticks))
+        ax.xaxis.set_major_formatter(FixedFormatter([f"{t:g}" for t in ticks]))
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_yticks(y, [r[0] for r in rows])
+        level = round(100 * result.confidence_level)
+        extra = f"\n(no ratio: {', '.join(dict.fromkeys(undefined))})" if undefined else ""
+        extra += f"\n(ratio 0, off the log axis: {', '.join(dict.fromkeys(zero))})" if zero else ""
+        ax.set_xlabel(f"Ratio to the reference group (dot)\nand its {level}% simultaneous interval (whiskers){extra}")
+        ax.set_title("Ratios to the reference group")
+    return ax
+
+
 def plot_disparities(
     result: FairnessResult,
     *,
@@ -71,6 +157,9 @@ def plot_disparities(
 ) -> Axes:
     """Each disparity of each grouping with its interval, and the policy's threshold.
 
+    For archives written before schema 2.1, which stored gaps between the
+    extreme groups (:attr:`GroupingResult.disparities`); newer audits compare
+    every group with the reference group (:func:`plot_reference_ratios`).
     ``keys`` selects disparities (default: all; ratios and differences share an
     axis, so pass one kind); ``thresholds`` maps a disparity key to the line to draw.
     """

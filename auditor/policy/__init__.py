@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
-from auditor.policy._explanations import agreement_findings, shap_findings
+from auditor.policy._explanations import agreement_findings, lime_findings, shap_findings
 from auditor.policy._fairness import fairness_findings
 from auditor.policy._judge import fmt_value, judge, threshold_finding
 from auditor.policy._performance import performance_findings
@@ -45,6 +45,7 @@ __all__ = [
     "fairness_findings",
     "shap_findings",
     "agreement_findings",
+    "lime_findings",
 ]
 
 

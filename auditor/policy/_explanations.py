@@ -8,9 +8,9 @@ that the model is wrong.
 from __future__ import annotations
 
 from auditor.policy._judge import fmt_value
-from auditor.results import AgreementResult, Finding, Policy, ShapResult, Status
+from auditor.results import AgreementResult, Finding, LimeResult, Policy, ShapResult, Status
 
-__all__ = ["shap_findings", "agreement_findings"]
+__all__ = ["shap_findings", "agreement_findings", "lime_findings"]
 
 
 def shap_findings(shap: ShapResult, policy: Policy) -> list[Finding]:
@@ -30,6 +30,35 @@ def agreement_findings(agreement: AgreementResult, policy: Policy) -> list[Findi
     if p.min_row_sign_agreement is not None and agreement.median_row_sign_agreement is not None:
         out.append(_local(agreement, "sign", agreement.median_row_sign_agreement, p.min_row_sign_agreement))
     return out
+
+
+def lime_findings(lime: LimeResult, policy: Policy) -> list[Finding]:
+    """Does LIME's local linear model fit the model near each explained row?"""
+    limit, excess = policy.explanations.min_lime_local_r2, policy.explanations.max_lime_range_excess
+    if (limit is None and excess is None) or not lime.rows:
+        return []
+    bad = [(r, p) for r in lime.rows if (p := r.local_fit_problem(limit, excess)) is not None]
+    scores = [r.score for r in lime.rows if r.score is not None]
+    worst = min(scores) if scores else None
+    n = len(lime.rows)
+    if not bad:
+        return [Finding(
+            check="explanations.lime_local_fit", section="lime", status=Status.PASS,
+            title="LIME's local models fit the explained rows",
+            message=(f"For each of the {n} explained rows, LIME's local linear model fits the model near the row"
+                     + (f" (R² at least {fmt_value(limit)}; lowest {fmt_value(worst)})" if limit is not None else "")
+                     + (" and predicts within the range the output can take" if excess is not None else "") + "."),
+            metric="lime_local_r2", value=worst, threshold=limit, comparison=">=",
+        )]
+    listed = "; ".join(f"row {r.row}: {p}" for r, p in bad[:5]) + (f"; and {len(bad) - 5} more" if len(bad) > 5 else "")
+    return [Finding(
+        check="explanations.lime_local_fit", section="lime", status=Status.WARN,
+        title="LIME's local model does not fit some rows",
+        message=(f"For {len(bad)} of the {n} explained rows, LIME's local linear model does not describe the model "
+                 f"({listed}). Their LIME weights are a rough summary, not the model's reasons: read them with care "
+                 "and prefer the SHAP values of those rows."),
+        metric="lime_local_r2", value=worst, threshold=limit, comparison=">=", groups=tuple(r.row for r, _ in bad),
+    )]
 
 
 def _additivity(shap: ShapResult, limit: float) -> Finding:

@@ -97,7 +97,9 @@ def build_diff_view(diff: AuditDiff) -> dict:
     same = {True: "yes", False: "no", None: "unknown (no fingerprint)"}
     context = [
         {"label": "Same data", "value": same[diff.same_data] + ("" if diff.same_data else " (the data fingerprints differ)")},
-        {"label": "Same model", "value": same[diff.same_model]},
+        {"label": "Same model", "value": (same[diff.same_model] if not diff.model_basis else
+                                          {True: "yes", False: "no", None: "unknown"}[diff.same_model]
+                                          + f" ({diff.model_basis})")},
         {"label": "Same policy", "value": same[diff.same_policy]
          + ("" if diff.same_policy else " (verdicts may differ because the rules differ)")},
     ]

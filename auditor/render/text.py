@@ -29,6 +29,9 @@ def render_text(result: AuditResult, *, width: int = _WIDTH) -> str:
     verdict = v["verdict"]
     out += ["", f"Verdict: {verdict['status']}", wrap(verdict["sentence"], "  ", width)]
     out += [wrap("Model card: " + v["model_card"]["note"], "  ", width)]
+    if v["not_judged"]:
+        out += ["", "Not judged (no policy check covers these chapters):"]
+        out += [wrap(f"{n['title']}: {n['reason']}.", "    ", width, first="  - ") for n in v["not_judged"]]
     out += ["", *(wrap(n, "  ", width, first="! ") for n in v["summary_notes"])] if v["summary_notes"] else []
     if v["findings"]:
         counts = ", ".join(f"{c['n']} {c['status']}" for c in verdict["counts"])

@@ -103,7 +103,9 @@ def _build_view(result: AuditResult, *, figures: bool) -> dict:
         "created_at": fmt_datetime(p.created_at),
         "generator": f"auditor {p.auditor_version}",
         "lede": _lede(result, sections),
-        "verdict": _verdict(result),
+        "verdict": _verdict(result, not_judged := _not_judged(result, sections)),
+        # chapters no policy check judged: a reader must not take their silence for a pass
+        "not_judged": not_judged,
         "model_card": _model_card(result.model_card),
         # sentences a section wants on page 1 (an imbalanced outcome, what errors cost)
         "summary_notes": [n for v in sections for n in v.get("summary_notes", ())],
@@ -213,13 +215,34 @@ def _lede(result: AuditResult, sections: list[dict]) -> list[str]:
     return [first, second]
 
 
-def _verdict(result: AuditResult) -> dict:
+def _not_judged(result: AuditResult, sections: list[dict]) -> list[dict]:
+    """Chapters that carry no finding, and why: their numbers are not a verdict."""
+    judged = {f.section for f in result.findings}
+    out = []
+    for v in sections:
+        if v["id"] in judged:
+            continue
+        spec = section_spec(v["id"])
+        if spec is not None and spec.findings is not None:
+            reason = "no check of the policy applies to it for this audit (turned off, or not defined for this task)"
+        else:
+            reason = "it has no policy checks: its numbers are for reading, not a verdict"
+        out.append({"title": v["title"], "link": "#" + v["id"], "reason": reason})
+    return out
+
+
+def _verdict(result: AuditResult, not_judged: list[dict] = ()) -> dict:
     counts = {st: sum(1 for f in result.findings if f.status is st) for st in Status}
     order = sorted(Status, key=lambda st: -st.severity)
+    sentence = VERDICT_SENTENCES[result.verdict] if result.findings else NO_CHECK_SENTENCE
+    if not_judged and result.verdict in (Status.PASS, Status.WARN):
+        sentence += (f" {len(not_judged)} chapter{'s' if len(not_judged) != 1 else ''} "
+                     f"{'were' if len(not_judged) != 1 else 'was'} not judged (listed below): the verdict says "
+                     "nothing about them.")
     return {
         "status": result.verdict.value,
         "css": status_css(result.verdict),
-        "sentence": VERDICT_SENTENCES[result.verdict] if result.findings else NO_CHECK_SENTENCE,
+        "sentence": sentence,
         "counts": [{"status": st.value, "css": status_css(st), "n": counts[st]} for st in order if counts[st]],
         "n_checks": len(result.findings),
     }
@@ -409,6 +432,7 @@ def _provenance(result: AuditResult) -> list[dict]:
         ("random_state", str(p.random_state)),
         ("Data fingerprint", p.data_fingerprint),
         ("Model fingerprint", p.model_fingerprint or "— (no model)"),
+        *([("Model file SHA-256", p.model_file_sha256)] if p.model_file_sha256 else []),
         ("Schema version", result.schema_version),
         ("Python", p.python_version),
     ]

@@ -54,9 +54,12 @@ from auditor.results.explanations import (
     TransformedShapFeature,
 )
 from auditor.results.fairness import (
+    ComparisonFamily,
     Disparity,
     ExcludedGroup,
+    Extremes,
     FairnessResult,
+    GroupComparison,
     GroupingResult,
     GroupMetrics,
     MitigationOutcome,
@@ -127,7 +130,10 @@ __all__ = [
     "DecisionCosts",
     "GroupCost",
     "PrecisionRecallCurve",
+    "ComparisonFamily",
     "Disparity",
+    "Extremes",
+    "GroupComparison",
     "ExcludedGroup",
     "FairnessPolicy",
     "FairnessResult",

@@ -159,7 +159,12 @@ class RecordedWarning:
 
 @dataclass(frozen=True)
 class Provenance:
-    """Where, when and with what an audit was computed."""
+    """Where, when and with what an audit was computed.
+
+    ``model_fingerprint`` identifies the fitted model by its content (the same
+    model in any process, a different fit otherwise); ``model_file_sha256`` is
+    the SHA-256 of the file it was loaded from, when the command line loaded one.
+    """
 
     auditor_version: str
     python_version: str
@@ -169,6 +174,7 @@ class Provenance:
     data_fingerprint: str
     model_fingerprint: str | None
     platform: str = ""
+    model_file_sha256: str | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""Reading archives written before schema 2.0.
+"""Reading archives written before the current schema (2.1).
+
+2.1 (fairness verdicts against the reference group): each grouping stores its
+comparisons with the reference group (``families``); the gap between the
+extreme groups is no longer judged, so the policy's ``fairness.compare`` is
+gone. A 2.0 archive keeps its ``disparities`` (they load and render as they
+were) and loses only that policy key; its stored findings are kept.
 
 Schema 1.x kept each built-in section's result at the top level and three
 computation settings in the policy (``confidence_level``,
@@ -15,6 +21,8 @@ from typing import Any
 
 __all__ = ["upgrade"]
 
+TARGET_VERSION = "2.1"
+
 # the sections schema 1.x knew, with the titles its reports gave them
 _V1_SECTIONS = {
     "performance": ("Model performance", "auditor.results.performance:PerformanceResult"),
@@ -27,8 +35,25 @@ _V1_SECTIONS = {
 
 
 def upgrade(data: dict[str, Any]) -> dict[str, Any]:
-    """A schema 1.x audit dict in the 2.0 layout (the input is not modified)."""
+    """An audit dict of schema 1.x or 2.0 in the current layout (the input is not modified)."""
     data = copy.deepcopy(data)
+    if str(data.get("schema_version", "")).split(".")[0] == "1":
+        data = _from_v1(data)
+    return _from_v2_0(data)
+
+
+def _from_v2_0(data: dict[str, Any]) -> dict[str, Any]:
+    policy = data.get("policy")
+    fairness = policy.get("fairness") if isinstance(policy, dict) else None
+    if isinstance(fairness, dict):
+        # every verdict compares with the reference group now: the switch has no meaning left
+        fairness.pop("compare", None)
+    data["schema_version"] = TARGET_VERSION
+    return data
+
+
+def _from_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Schema 1.x in the 2.0 layout."""
     policy = data.get("policy", {})
     fairness_policy = policy.get("fairness", {}) if isinstance(policy, dict) else {}
     explanation_policy = policy.get("explanations", {}) if isinstance(policy, dict) else {}

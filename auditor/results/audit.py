@@ -36,8 +36,9 @@ __all__ = ["AuditResult", "AuditConfig", "SectionConfig", "SCHEMA_VERSION"]
 
 #: Bumped on any change that an older reader could not load. 2.0: section results
 #: moved under ``sections``; computation settings moved from the policy to
-#: ``config`` (1.x archives are upgraded on reading).
-SCHEMA_VERSION = "2.0"
+#: ``config`` (1.x archives are upgraded on reading). 2.1: fairness comparisons
+#: with the reference group; the policy's ``fairness.compare`` retired.
+SCHEMA_VERSION = "2.1"
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ class AuditResult:
         if version is None:
             raise SerialisationError("Expected an audit JSON with a 'schema_version'. Got none.")
         major = str(version).split(".")[0]
-        if major == "1":
+        if major == "1" or str(version) == "2.0":
             data = upgrade(data)
         elif major != SCHEMA_VERSION.split(".")[0]:
             raise SerialisationError(

@@ -284,7 +284,11 @@ class LimeRow:
 
     ``terms`` cover every raw feature, largest |weight| first. ``score`` is the
     weighted R² of LIME's local linear model on its perturbed samples (how well
-    the local model fits the real one near this row).
+    the local model fits the real one near this row), and ``local_value`` its
+    prediction at the row itself. ``output_low`` and ``output_high`` bound what
+    the explained output can be: 0 and 1 for a probability, otherwise the
+    smallest and largest model output over LIME's samples. A local model that
+    predicts outside them (a probability of -0.1) does not describe the model.
     """
 
     row: str
@@ -298,6 +302,27 @@ class LimeRow:
     intercept: float
     score: float | None
     terms: tuple[LimeTerm, ...]
+    output_low: float | None = None
+    output_high: float | None = None
+
+    def local_fit_problem(self, min_r2: float | None = None, max_range_excess: float | None = None) -> str | None:
+        """Why LIME's local model does not describe the model at this row, or ``None``.
+
+        It does not when (with ``max_range_excess``) it predicts beyond the range
+        the output can take by more than that share of the range, or (with
+        ``min_r2``) when its weighted R² on LIME's samples is below ``min_r2``.
+        """
+        problems = []
+        lo, hi, v = self.output_low, self.output_high, self.local_value
+        if max_range_excess is not None and v is not None and lo is not None and hi is not None:
+            tol = max_range_excess * max(hi - lo, 1e-12)
+            if v < lo - tol or v > hi + tol:
+                where = ("the 0 to 1 a probability can take" if (lo, hi) == (0.0, 1.0)
+                         else f"the {lo:.3g} to {hi:.3g} the model's output takes over LIME's samples")
+                problems.append(f"it predicts {v:.3g}, outside {where}")
+        if min_r2 is not None and self.score is not None and self.score < min_r2:
+            problems.append(f"it explains only {self.score:.3g} of the model's variation near the row (R²)")
+        return "; ".join(problems) or None
 
 
 @dataclass(frozen=True)

@@ -146,6 +146,10 @@ class PerformanceResult(SectionResult):
     interval_method : str
         How the intervals were computed (the row bootstrap, or for large data the
         cell bootstrap or the normal approximation of its sums).
+    n_rows : int or None
+        Rows behind the metrics (unweighted); ``None`` in archives before 2.1.
+    class_counts : dict of str to int or None
+        Rows of each class (classification, unweighted).
     """
 
     task: Literal["binary", "multiclass", "regression"]
@@ -161,6 +165,8 @@ class PerformanceResult(SectionResult):
     costs: DecisionCosts | None = None
     interval_method: str = ""
     notes: tuple[str, ...] = ()
+    n_rows: int | None = None
+    class_counts: dict[str, int] | None = None
 
     def metric(self, key: str) -> Metric:
         """Return the metric with code name ``key``."""

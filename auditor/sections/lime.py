@@ -8,7 +8,8 @@ from typing import Any, Literal
 
 from auditor.context import AuditContext
 from auditor.explain import automatic_rows, explain_rows, make_lime, named_rows, require_scores
-from auditor.results import LimeResult
+from auditor.policy import lime_findings
+from auditor.results import LimeResult, Status
 from auditor.sections._base import Section
 
 __all__ = ["LimeSection"]
@@ -44,6 +45,9 @@ class LimeSection(Section):
     topic = "LIME explanations of single rows"
     result_type = LimeResult
     requires_model = True
+    # does LIME's local model fit? A WARN at most: it qualifies the explanations, not the model
+    findings = lime_findings
+    failure_status = Status.WARN
     view = "auditor.render.views.lime:build"
     template = "sections/lime.html.j2"
 

@@ -140,7 +140,12 @@ class PerformanceSection(Section):
             n_bootstrap=n_boot,
             confidence_level=level,
             interval_method=method if n_boot else "none (n_bootstrap=0)",
+            # the evidence behind every metric, for the policy's minimum (unweighted rows)
+            n_rows=int(ctx.n_rows),
         )
+        if ctx.task != "regression":
+            counts = np.bincount(ctx.y_true_code, minlength=len(ctx.labels))
+            result["class_counts"] = {str(c): int(k) for c, k in zip(ctx.labels, counts)}
         if ctx.task == "regression":
             result["residuals"] = _residuals(ctx, self.max_residual_points)
             return PerformanceResult(**result)

@@ -46,7 +46,7 @@ def test_intersections_are_only_observed_combinations_in_label_order():
 
 def test_tidy_tables(binary_data, binary_pipeline):
     from auditor import Auditor
-    from auditor.fairness import disparity_table, group_table
+    from auditor.fairness import comparison_table, disparity_table, group_table
 
     X, y = binary_data
     f = Auditor(binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=20, sections=["fairness"]).run().fairness
@@ -56,7 +56,13 @@ def test_tidy_tables(binary_data, binary_pipeline):
     row = table[(table.group == "minority") & (table.metric == "selection_rate")].iloc[0]
     est = g.group("minority").metrics["selection_rate"]
     assert (row.value, row.ci_low, row.ci_high, row.rows) == (est.value, est.ci_low, est.ci_high, g.group("minority").count)
-    d = disparity_table(f)
-    assert set(d.disparity) == {x.key for x in g.disparities}
+    c = comparison_table(f)
+    assert len(c) == sum(len(fam.comparisons) for fam in g.families)
+    row = c[(c.family == "selection_rate") & (c.group == "minority")].iloc[0]
+    comp = g.family("selection_rate").comparison("selection_rate", "minority")
+    assert (row.ratio, row.ratio_ci_low, row.difference, row.p_value, row.reference_group) == (
+        comp.ratio.value, comp.ratio.ci_low, comp.difference.value, comp.p_value, g.reference_group)
+    assert len(comparison_table(f, "rates")) == len(g.family("rates").comparisons)
+    assert disparity_table(f).empty and "between" in disparity_table(f).columns  # archives only
     with pytest.raises(KeyError, match="No grouping 'nope'"):
         group_table(f, "nope")

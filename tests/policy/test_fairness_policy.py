@@ -70,15 +70,15 @@ def test_tiny_intersectional_group_is_inconclusive_not_fail():
 def test_reference_group_from_options_and_unknown_reference():
     X, y = _tiny_intersection_data()
     model = LogisticRegression().fit(X[["score"]], y)
-    ok = Policy(fairness=FairnessPolicy(compare="reference"))
-    result = Auditor(model, X, y, sensitive_features=["a"], n_bootstrap=20, policy=ok,
+    result = Auditor(model, X, y, sensitive_features=["a"], n_bootstrap=20,
                      sections=[FairnessSection(reference_groups={"a": "q"})]).run()
     g = result.fairness.grouping("a")
     assert g.reference_group == "q" and g.reference_source == "given"
     assert result.config.section("fairness").options["reference_groups"] == {"a": "q"}
-    ratio = g.disparity("selection_rate_ratio")
     p_rate, q_rate = (g.group(x).metrics["selection_rate"].value for x in ("p", "q"))
-    assert ratio.vs_reference.value == pytest.approx(min(p_rate / q_rate, q_rate / p_rate))
+    assert g.family("selection_rate").comparison("selection_rate", "p").ratio.value == pytest.approx(p_rate / q_rate)
+    four_fifths = next(f for f in result.findings if f.check == "fairness.min_selection_rate_ratio[a]")
+    assert four_fifths.groups == ("p", "q") and "reference group q" in four_fifths.message
     failed = Auditor(model, X, y, sensitive_features=["a"], sections=[FairnessSection(reference_groups={"a": "zzz"})]).run()
     assert "Expected reference_groups['a'] to be one of its groups. Got 'zzz'" in failed.failures[0].message
     assert failed.verdict is Status.INCONCLUSIVE  # a judged section that failed
@@ -87,8 +87,8 @@ def test_reference_group_from_options_and_unknown_reference():
 def test_fairness_policy_and_option_validation():
     with pytest.raises(ValueError, match="Expected min_group_size to be a positive int"):
         FairnessSection(min_group_size=0)
-    with pytest.raises(PolicyError, match="compare"):
-        FairnessPolicy(compare="max")
+    with pytest.raises(TypeError, match="compare"):
+        FairnessPolicy(compare="reference")
 
 
 def test_moved_fairness_keys_say_where_they_live_now(tmp_path):

@@ -158,7 +158,7 @@ def test_appendix_has_methods_policy_provenance(result):
     assert general["random_state"].startswith("0 ")
     policy = {r["name"]: r for r in view["policy"]}
     assert policy["performance.min_roc_auc"]["value"] == "0.7"
-    assert policy["performance.min_r2"]["value"] == "off"
+    assert policy["performance.max_expected_calibration_error"]["value"] == "off"
     assert "confidence_level" not in policy  # the policy holds thresholds only
     assert general["Confidence intervals"].startswith("95% ")
     perf = {r["label"]: r["value"] for r in groups["Model performance"]}

@@ -84,6 +84,6 @@ def test_save_rejects_unknown_suffix(result, tmp_path):
 def test_provenance(result):
     p = result.provenance
     assert p.random_state == 0
-    assert p.data_fingerprint.startswith("sha256:") and p.model_fingerprint.startswith("md5:")
+    assert p.data_fingerprint.startswith("sha256:") and p.model_fingerprint.startswith("sha256-canonical:")
     assert {"scikit-learn", "shap", "fairlearn", "python"} <= set(p.library_versions)
     assert result.summary.n_rows == 600 and result.summary.task == "binary"

@@ -58,9 +58,13 @@ def test_global_rankings_compare_permutation_and_shap(tree_audit):
 
 
 def test_strict_policy_turns_disagreement_into_a_warning(tree_audit):
+    from dataclasses import replace
+
     strict = Policy(explanations=ExplanationPolicy(min_global_rank_correlation=0.9999, min_row_rank_correlation=0.99,
-                                                   min_row_sign_agreement=1.01))
-    r = rejudge(tree_audit, strict)
+                                                   min_row_sign_agreement=1.0))
+    # a threshold above 1 is refused (a share cannot exceed 1): lower the stored median instead
+    agreement = replace(tree_audit.agreement, median_row_sign_agreement=min(0.9, tree_audit.agreement.median_row_sign_agreement))
+    r = rejudge(replace(tree_audit, sections={**tree_audit.sections, "agreement": agreement}), strict)
     warn = {f.check: f for f in r.findings if f.status is Status.WARN}
     assert "explanations.min_global_rank_correlation" in warn
     assert "Permutation importance and Mean |SHAP| rank the features differently" in warn[

@@ -51,11 +51,17 @@ def test_adult_four_fifths_equals_hand_computation(adult_fairness):
     d, result = adult_fairness
     pred = d.model.predict(d.X_test)
     rates = pd.Series(pred).groupby(d.X_test["sex"].astype(str).to_numpy()).mean()
-    ratio = result.fairness.grouping("sex").disparity("selection_rate_ratio")
-    assert ratio.between.value == pytest.approx(rates.min() / rates.max(), abs=1e-12)
-    assert (ratio.lowest_group, ratio.highest_group) == ("Female", "Male")
-    assert ratio.between.ci_low < ratio.between.value < ratio.between.ci_high
-    assert result.fairness.grouping("sex").reference_group == "Male"  # the largest group
+    sex = result.fairness.grouping("sex")
+    assert sex.reference_group == "Male"  # the largest group
+    fam = sex.family("selection_rate")
+    c = fam.comparison("selection_rate", "Female")
+    assert fam.reference == "Male" and c.eligible and c.test == "z"
+    assert c.ratio.value == pytest.approx(rates["Female"] / rates["Male"], abs=1e-12)
+    assert c.difference.value == pytest.approx(rates["Female"] - rates["Male"], abs=1e-12)
+    assert c.ratio.ci_low < c.ratio.value < c.ratio.ci_high and c.difference.ci_low < c.difference.value < c.difference.ci_high
+    (extremes,) = fam.extremes
+    assert (extremes.lowest_group, extremes.highest_group) == ("Female", "Male")
+    assert extremes.ratio == pytest.approx(rates.min() / rates.max(), abs=1e-12)
 
 
 def test_adult_small_groups_are_disclosed(adult_fairness):
@@ -66,7 +72,11 @@ def test_adult_small_groups_are_disclosed(adult_fairness):
     for g in race.groups:
         for metric, den in (("true_positive_rate", "positives"), ("false_positive_rate", "negatives"), ("precision", "predicted_positives")):
             assert ((g.label, metric) in small) == (g.denominators[den] < 30)
-    assert race.disparity("equal_opportunity_difference").small_groups  # the small ones are remembered
+    # a small group is compared (its ratio described) but never judged: no interval, no test
+    tpr = race.family("equal_opportunity")
+    small_tpr = [c for c in tpr.comparisons if (c.group, c.metric) in small]
+    assert small_tpr and all(not c.eligible and c.ratio.ci_low is None and c.p_value is None for c in small_tpr)
+    assert all(c.eligible for c in tpr.comparisons if (c.group, c.metric) not in small)
 
 
 def test_group_without_positives_has_undefined_tpr():
@@ -93,8 +103,14 @@ def test_shuffling_and_renaming_change_no_number(binary_data, binary_pipeline):
     for g in a.groups:
         h = b.group(mapping[g.label])
         assert (g.metrics, g.count, g.share, g.denominators) == (h.metrics, h.count, h.share, h.denominators)
-    for da, db in zip(a.disparities, b.disparities):
-        assert (da.between, da.vs_reference) == (db.between, db.vs_reference)
+    assert mapping[a.reference_group] == b.reference_group
+    for fa, fb in zip(a.families, b.families):
+        assert fa.key == fb.key and mapping[fa.reference] == fb.reference
+        by = {(c.metric, c.group): c for c in fb.comparisons}
+        for c in fa.comparisons:
+            other_c = by[(c.metric, mapping[c.group])]
+            assert (c.ratio, c.difference, c.p_value, c.eligible) == (other_c.ratio, other_c.difference,
+                                                                     other_c.p_value, other_c.eligible)
     assert base.fairness.proxies == other.fairness.proxies
 
 
@@ -116,10 +132,14 @@ def test_regression_group_table(diabetes):
         m = sex == grp.label
         assert grp.metrics["mean_absolute_error"].value == pytest.approx(mean_absolute_error(y[m], pred[m]), abs=1e-9)
         assert grp.metrics["mean_target"].value == pytest.approx(y[m].mean(), abs=1e-9)
-    assert {d.key for d in g.disparities} == {"error_ratio", "mean_absolute_error_difference", "mean_prediction_difference"}
-    ratio = g.disparity("error_ratio").between.value
-    maes = [grp.metrics["mean_absolute_error"].value for grp in g.groups]
-    assert ratio == pytest.approx(max(maes) / min(maes))
+    assert {fam.key for fam in g.families} == {"errors", "rates"}
+    ref = g.reference_group
+    mae = {grp.label: grp.metrics["mean_absolute_error"].value for grp in g.groups}
+    for c in g.family("errors").comparisons:
+        assert c.ratio.value == pytest.approx(mae[c.group] / mae[ref])
+        assert c.test == "permutation" and 0 < c.p_value <= 1 and c.ratio_method == "bootstrap-se"
+    rmse = g.family("rates").comparison("root_mean_squared_error", next(x for x in mae if x != ref))
+    assert rmse.value == pytest.approx(np.sqrt(np.mean((y[sex == rmse.group] - pred[sex == rmse.group]) ** 2)))
 
 
 def test_multiclass_group_table(wine):
@@ -132,10 +152,17 @@ def test_multiclass_group_table(wine):
         m = band == grp.label
         for c in (0, 1, 2):
             assert grp.metrics[f"selection_rate:{c}"].value == pytest.approx((pred[m] == c).mean())
-    worst = max(
-        abs(g.groups[0].metrics[f"selection_rate:{c}"].value - g.groups[1].metrics[f"selection_rate:{c}"].value) for c in (0, 1, 2)
-    )
-    assert g.disparity("demographic_parity_difference").between.value == pytest.approx(worst)
+    ref = g.reference_group
+    other = next(grp.label for grp in g.groups if grp.label != ref)
+    fam = g.family("selection_rate")
+    assert fam.metrics == ("selection_rate:0", "selection_rate:1", "selection_rate:2")
+    for c in (0, 1, 2):
+        comp = fam.comparison(f"selection_rate:{c}", other)
+        assert comp.difference.value == pytest.approx((pred[band == other] == c).mean() - (pred[band == ref] == c).mean())
+        fpr = g.family("equalized_odds").comparison(f"false_positive_rate:{c}", other)
+        truth = np.asarray(y)
+        m = (band == other) & (truth != c)
+        assert fpr.value == pytest.approx((pred[m] == c).mean())
 
 
 def test_continuous_sensitive_feature_needs_bins(binary_data, binary_pipeline):
@@ -235,3 +262,66 @@ def test_mitigation_that_cannot_run_is_a_note_not_a_failure():
                      n_bootstrap=20).run()
     assert result.failures == () and result.fairness.mitigation == ()
     assert "could not run" in result.fairness.mitigation_note
+
+
+def test_the_five_rate_ratios_equal_dalex_fairness_check():
+    """TPR, ACC, PPV, FPR and STP of every group over the privileged (reference) group,
+    on the same predictions as dalex's model_fairness(...).fairness_check()."""
+    dx = pytest.importorskip("dalex")
+    from auditor.fairness.dalex_check import DALEX_METRICS
+
+    rng = np.random.default_rng(0)
+    n = 1500
+    group = rng.choice(np.array(["a", "b", "c"]), size=n, p=[0.5, 0.3, 0.2])
+    x1 = rng.normal(size=n) + (group == "b") * 0.6 - (group == "c") * 0.5
+    x2 = rng.normal(size=n)
+    y = (x1 + 0.5 * x2 + rng.normal(scale=0.8, size=n) > 0.3).astype(int)
+    X = pd.DataFrame({"x1": x1, "x2": x2})
+    model = LogisticRegression().fit(X, y)
+    result = Auditor(model, X, y, sensitive_features=pd.Series(group, name="g"), n_bootstrap=50,
+                     sections=[FairnessSection(reference_groups={"g": "a"}, proxies=False, mitigation=False)]).run()
+    rates = result.fairness.grouping("g").family("rates")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        exp = dx.Explainer(model, X, y, verbose=False)
+        mf = exp.model_fairness(protected=group, privileged="a")
+    y_hat = exp.y_hat >= 0.5  # dalex's cutoff
+    assert np.array_equal(y_hat, model.predict(X) == 1)  # the same predictions the audit judged
+
+    def exact(label, key):
+        m = group == label
+        t, p = y[m] == 1, y_hat[m]
+        return {"true_positive_rate": (t & p).sum() / t.sum(), "accuracy": (t == p).mean(),
+                "precision": (t & p).sum() / p.sum(), "false_positive_rate": (~t & p).sum() / (~t).sum(),
+                "selection_rate": p.mean()}[key]
+
+    for name, key in DALEX_METRICS.items():
+        for label in ("b", "c"):
+            c = rates.comparison(key, label)
+            assert c.eligible and c.ratio.ci_low < c.ratio.value < c.ratio.ci_high
+            # our ratio is the exact ratio of the exact rates ...
+            assert c.ratio.value == pytest.approx(exact(label, key) / exact("a", key), rel=1e-12)
+            # ... dalex's is the ratio of the rates rounded to 3 decimals
+            rounded = round(exact(label, key), 3) / round(exact("a", key), 3)
+            assert mf.result.loc[label, name] == pytest.approx(rounded, rel=1e-12), (name, label)
+
+
+def test_count_level_bootstrap_matches_the_row_bootstrap(binary_data, binary_pipeline):
+    """Unweighted rates are resampled as cell counts; weights of one force the row
+    bootstrap of the same rows: the intervals agree to Monte Carlo error."""
+    X, y = binary_data
+    run = lambda w: Auditor(binary_pipeline, X, y, sensitive_features=["group", "colour"], sample_weight=w,  # noqa: E731
+                            n_bootstrap=2000, sections=[FairnessSection(proxies=False, mitigation=False)]).run().fairness
+    cells, rows = run(None), run(np.ones(len(X)))
+    assert "resampled as counts" in " ".join(cells.notes) and "resampled as counts" not in " ".join(rows.notes)
+    for ga, gb in zip(cells.groupings, rows.groupings):
+        for a, b in zip(ga.groups, gb.groups):
+            for key in ("selection_rate", "true_positive_rate", "false_positive_rate", "precision", "accuracy"):
+                ea, eb = a.metrics[key], b.metrics[key]
+                assert ea.value == eb.value  # the same point
+                assert ea.ci_low == pytest.approx(eb.ci_low, abs=0.02) and ea.ci_high == pytest.approx(eb.ci_high, abs=0.02)
+            assert a.metrics["roc_auc"].ci_low is not None  # scores keep the row bootstrap
+        fa, fb = ga.family("selection_rate"), gb.family("selection_rate")
+        for ca, cb in zip(fa.comparisons, fb.comparisons):
+            assert ca.ratio.value == cb.ratio.value and ca.p_value == cb.p_value
+            assert ca.ratio.ci_low == pytest.approx(cb.ratio.ci_low, rel=0.05)

@@ -289,7 +289,7 @@ def test_a_v1_archive_is_upgraded_with_its_numbers():
     path = Path(__file__).resolve().parents[1] / "results" / "data" / "audit_v1.json"
     old = json.loads(path.read_text())
     r = AuditResult.from_json(path)
-    assert r.schema_version == "2.0" and r.config.confidence_level == 0.95
+    assert r.schema_version == "2.1" and r.config.confidence_level == 0.95
     assert r.config.section("fairness").options == {"min_group_size": 30, "reference_groups": {}}
     assert r.performance.metric("roc_auc").estimate.value == next(
         m["estimate"]["value"] for m in old["performance"]["metrics"] if m["key"] == "roc_auc")

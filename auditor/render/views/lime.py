@@ -41,6 +41,8 @@ def build(lime: LimeResult, result: AuditResult, *, figures: bool = True) -> dic
             "model_value": fmt_num(r.model_value),
             "local_value": fmt_num(r.local_value),
             "score": fmt_num(r.score),
+            "fit_problem": r.local_fit_problem(result.policy.explanations.min_lime_local_r2,
+                                               result.policy.explanations.max_lime_range_excess) or "",
             "terms": [{"term": t.term, "weight": fmt_num(t.weight)} for t in r.terms[:MAX_TERMS]],
             "figure": fig,
         })
