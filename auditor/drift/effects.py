@@ -100,8 +100,8 @@ def weighted_std(sample: SortedSample, weights_sorted: np.ndarray | None = None)
     if sample.cum_weight is None:
         return float(np.std(sample.values))
     w = np.diff(np.concatenate([[0.0], sample.cum_weight]))
-    mean = np.dot(w, sample.values) / sample.cum_weight[-1]
-    return float(np.sqrt(np.dot(w, (sample.values - mean) ** 2) / sample.cum_weight[-1]))
+    mean = (w * sample.values).sum() / sample.cum_weight[-1]
+    return float(np.sqrt((w * (sample.values - mean) ** 2).sum() / sample.cum_weight[-1]))
 
 
 def normalized_wasserstein(reference: SortedSample, current: SortedSample,

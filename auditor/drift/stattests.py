@@ -47,7 +47,7 @@ def effective_size(weights: np.ndarray | None, n: int) -> float:
     """Kish's effective sample size; ``n`` without weights."""
     if weights is None:
         return float(n)
-    s2 = float(np.dot(weights, weights))
+    s2 = float((weights * weights).sum())
     return float(weights.sum()) ** 2 / s2 if s2 > 0 else 0.0
 
 
