@@ -41,7 +41,14 @@ from auditor.drift.effects import (
     normalized_wasserstein,
     psi,
 )
-from auditor.drift.stattests import SortedSample, benjamini_hochberg, chi2_homogeneity, effective_size, ks_2samp, two_proportion_test
+from auditor.drift.stattests import (
+    SortedSample,
+    benjamini_hochberg,
+    chi2_homogeneity,
+    effective_size,
+    ks_2samp,
+    two_proportion_test,
+)
 
 __all__ = ["FeatureDrift", "FeatureDriftResult", "compare_series", "feature_drift"]
 
