@@ -93,8 +93,8 @@ def fit_calibrator(y_true_reference, y_score_reference, *, pos_label=1, sample_w
     w = check_weights(sample_weight_reference, len(s), "sample_weight_reference")
     if not np.isfinite(s).all():
         raise ValueError("Expected finite values in y_score_reference. Got NaN or infinity instead.")
-    cal = _Reference((y == pos_label).astype(float), s, np.ones(len(s)) if w is None else w).fit(
-        np.ones(len(s)) if w is None else w)
+    ref = _Reference((y == pos_label).astype(float), s, np.ones(len(s)) if w is None else w)
+    cal = ref.fit(ref.w)  # weights in the reference's sorted order
     if cal is None:
         raise ValueError("Expected at least one reference row with positive weight. Got none instead.")
     return cal
