@@ -28,7 +28,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.spatial.distance import jensenshannon
 
-from auditor.drift.stattests import SortedSample
+from auditor.drift.stattests import MergedECDF, SortedSample
 
 __all__ = ["PSI_EPSILON", "N_BINS", "psi", "decile_edges", "binned_shares", "wasserstein", "normalized_wasserstein",
            "js_distance", "weighted_std"]
@@ -80,20 +80,20 @@ def binned_shares(sample: SortedSample, edges: np.ndarray) -> np.ndarray:
     return np.diff(cum) / cum[-1]
 
 
-def wasserstein(reference: SortedSample, current: SortedSample, merged_sorted: np.ndarray | None = None) -> float:
+def wasserstein(reference: SortedSample, current: SortedSample, merged: MergedECDF | None = None) -> float:
     """First Wasserstein distance, ``integral |F_ref - F_cur| dx``, as scipy computes it.
 
-    ``merged_sorted`` is both samples' values in ascending order (shared with the
-    KS test to sort once).
+    ``merged`` holds both CDFs on the pooled values (shared with the KS test to
+    merge once). Between consecutive distinct values the CDFs are constant, so
+    the integral is a sum over those gaps.
     """
-    if merged_sorted is None:
-        merged_sorted = np.sort(np.concatenate([reference.values, current.values]), kind="mergesort")
-    deltas = np.diff(merged_sorted)
-    points = merged_sorted[:-1]
-    return float(np.sum(np.multiply(np.abs(reference.ecdf(points) - current.ecdf(points)), deltas)))
+    if merged is None:
+        merged = MergedECDF.of(reference, current)
+    gaps = np.diff(merged.points)
+    return float(np.sum(np.multiply(np.abs(merged.reference[:-1] - merged.current[:-1]), gaps)))
 
 
-def weighted_std(sample: SortedSample, weights_sorted: np.ndarray | None = None) -> float:
+def weighted_std(sample: SortedSample) -> float:
     """Standard deviation with ``ddof=0`` (weighted when the sample is)."""
     if sample.n == 0:
         return float("nan")
@@ -105,14 +105,14 @@ def weighted_std(sample: SortedSample, weights_sorted: np.ndarray | None = None)
 
 
 def normalized_wasserstein(reference: SortedSample, current: SortedSample,
-                           merged_sorted: np.ndarray | None = None) -> tuple[float | None, str | None]:
+                           merged: MergedECDF | None = None) -> tuple[float | None, str | None]:
     """Wasserstein distance in units of the reference's standard deviation, and why not when undefined."""
     if reference.n == 0 or current.n == 0:
         return None, "a sample has no non-missing value"
     sd = weighted_std(reference)
     if not sd > 0:
         return None, "the reference is constant, so a distance in its standard deviations is undefined"
-    return wasserstein(reference, current, merged_sorted) / sd, None
+    return wasserstein(reference, current, merged) / sd, None
 
 
 def js_distance(shares_reference: np.ndarray, shares_current: np.ndarray) -> float:

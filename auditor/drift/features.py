@@ -42,6 +42,7 @@ from auditor.drift.effects import (
     psi,
 )
 from auditor.drift.stattests import (
+    MergedECDF,
     SortedSample,
     benjamini_hochberg,
     chi2_homogeneity,
@@ -75,7 +76,9 @@ class FeatureDrift:
         Normalised Wasserstein (numeric) or Jensen-Shannon distance (categorical).
     distance_name : {"normalized_wasserstein", "jensen_shannon"}
     bins : tuple of str
-        The PSI bins: intervals such as ``"(25, 31]"`` or category labels.
+        The PSI bins: intervals such as ``"(25, 31]"`` or category labels (at
+        most :data:`MAX_REPORTED_BINS`; smaller categories summed into
+        ``"(other categories)"``, the computation still uses all of them).
     shares_reference, shares_current : tuple of float
         Share of each side's (non-missing, for numeric) rows in each bin.
     missing_share_reference, missing_share_current : float or None
@@ -127,6 +130,26 @@ class FeatureDriftResult:
             if f.feature == feature:
                 return f
         raise KeyError(f"Expected one of {[f.feature for f in self.features]}. Got {feature!r} instead.")
+
+
+#: Categories listed in a result; the rest are summed into :data:`OTHER_LABEL`
+#: (the tests and effects still use every category).
+MAX_REPORTED_BINS = 50
+OTHER_LABEL = "(other categories)"
+
+
+def _fold_small_bins(labels, sh_ref, sh_cur):
+    """Keep the ``MAX_REPORTED_BINS - 1`` largest categories (by the larger of the
+    two shares, ties by label order), in label order, and sum the rest."""
+    size = np.maximum(sh_ref, sh_cur)
+    order = np.lexsort((np.arange(len(size)), -size))
+    keep = np.sort(order[: MAX_REPORTED_BINS - 1])
+    rest = np.setdiff1d(np.arange(len(size)), keep)
+    return (
+        tuple(labels[i] for i in keep) + (OTHER_LABEL,),
+        np.r_[sh_ref[keep], sh_ref[rest].sum()],
+        np.r_[sh_cur[keep], sh_cur[rest].sum()],
+    )
 
 
 def _fmt(x: float) -> str:
@@ -198,10 +221,7 @@ def compare_series(
         miss_ref, miss_cur = np.isnan(v_ref), np.isnan(v_cur)
         ref = SortedSample.of(v_ref, sample_weight_reference)
         cur = SortedSample.of(v_cur, sample_weight)
-        merged = None
-        if ref.n and cur.n:
-            # one stable sort of two sorted runs is a linear merge
-            merged = np.sort(np.concatenate([ref.values, cur.values]), kind="stable")
+        merged = MergedECDF.of(ref, cur) if ref.n and cur.n else None
         ks = ks_2samp(ref, cur, method=ks_method, merged=merged)
         if ks.reason:
             reasons.append(ks.reason)
@@ -244,6 +264,8 @@ def compare_series(
             sh_ref = sh_cur = np.empty(0)
             value_psi = distance = None
         bins = codes.labels
+        if len(bins) > MAX_REPORTED_BINS and len(sh_ref):
+            bins, sh_ref, sh_cur = _fold_small_bins(bins, sh_ref, sh_cur)
         distance_name = "jensen_shannon"
     else:
         raise ValueError(f"Expected kind 'numeric' or 'categorical' for {name!r}. Got {kind!r} instead.")

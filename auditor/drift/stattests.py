@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["KS_EXACT_MAX_N", "TestResult", "SortedSample", "ks_2samp", "chi2_homogeneity", "two_proportion_test",
+__all__ = ["KS_EXACT_MAX_N", "TestResult", "SortedSample", "MergedECDF", "ks_2samp", "chi2_homogeneity", "two_proportion_test",
            "benjamini_hochberg", "effective_size"]
 
 #: scipy's ``ks_2samp(method="auto")`` bound for the exact p-value.
@@ -93,8 +93,43 @@ class SortedSample:
         return cum[idx] / self.cum_weight[-1]
 
 
+@dataclass(frozen=True)
+class MergedECDF:
+    """Both empirical CDFs at every distinct value of the pooled sample.
+
+    ``points`` ascending; ``reference[i]`` and ``current[i]`` the shares of each
+    sample ``<= points[i]``. The KS statistic and the Wasserstein distance are
+    both read off these arrays, so each column is merged once.
+    """
+
+    points: np.ndarray
+    reference: np.ndarray
+    current: np.ndarray
+
+    @classmethod
+    def of(cls, reference: SortedSample, current: SortedSample) -> MergedECDF:
+        values = np.concatenate([reference.values, current.values])
+        # a stable sort of two sorted runs is a linear merge (timsort)
+        order = np.argsort(values, kind="stable")
+        merged = values[order]
+        from_ref = order < reference.n
+        # the CDF at a value counts every tied row: read it at the last row of each run
+        ends = np.flatnonzero(np.r_[merged[1:] != merged[:-1], True])
+        if reference.cum_weight is None and current.cum_weight is None:
+            below_ref = np.cumsum(from_ref)[ends]
+            f_ref = below_ref / reference.n
+            f_cur = (ends + 1 - below_ref) / current.n
+        else:
+            w_ref = np.ones(reference.n) if reference.cum_weight is None else np.diff(reference.cum_weight, prepend=0.0)
+            w_cur = np.ones(current.n) if current.cum_weight is None else np.diff(current.cum_weight, prepend=0.0)
+            w = np.concatenate([w_ref, w_cur])[order]
+            f_ref = np.cumsum(np.where(from_ref, w, 0.0))[ends] / reference.total
+            f_cur = np.cumsum(np.where(from_ref, 0.0, w))[ends] / current.total
+        return cls(merged[ends], f_ref, f_cur)
+
+
 def ks_2samp(reference: SortedSample, current: SortedSample, *, method: str = "auto",
-             merged: np.ndarray | None = None) -> TestResult:
+             merged: MergedECDF | None = None) -> TestResult:
     """Two-sided two-sample Kolmogorov-Smirnov test.
 
     Parameters
@@ -104,9 +139,9 @@ def ks_2samp(reference: SortedSample, current: SortedSample, *, method: str = "a
         How the p-value is computed; ``"auto"`` is exact when both samples have
         at most :data:`KS_EXACT_MAX_N` values and no weights, asymptotic
         otherwise. Weighted samples are always asymptotic.
-    merged : ndarray, optional
-        Both samples' values, sorted (a caller computing the Wasserstein distance
-        too passes it to sort once).
+    merged : MergedECDF, optional
+        Both CDFs on the pooled values (a caller computing the Wasserstein
+        distance too passes it to merge once).
 
     Returns
     -------
@@ -119,8 +154,8 @@ def ks_2samp(reference: SortedSample, current: SortedSample, *, method: str = "a
     if reference.n == 0 or current.n == 0:
         return TestResult(None, None, method, "a sample has no non-missing value")
     if merged is None:
-        merged = np.concatenate([reference.values, current.values])
-    diff = reference.ecdf(merged) - current.ecdf(merged)
+        merged = MergedECDF.of(reference, current)
+    diff = merged.reference - merged.current
     d = float(max(diff.max(), -diff.min(), 0.0))
     weighted = reference.cum_weight is not None or current.cum_weight is not None
     if method == "auto":

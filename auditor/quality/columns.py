@@ -105,7 +105,12 @@ def _profile(s: pd.Series, col: str, kind: str, near_constant_share: float, outl
     if n_present:
         # the most frequent value; ties go to the smallest label, not to whichever came first
         top = counts.max()
-        dominant = min(_label(uniques[i]) for i in np.flatnonzero(counts == top))
+        ties = np.flatnonzero(counts == top)
+        if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+            # continuous values all tie at one row each: compare numbers, not their text
+            dominant = _label(np.asarray(uniques)[ties].min())
+        else:
+            dominant = min(_label(uniques[i]) for i in ties)
         dominant_share = float(top / n_present)
     else:
         dominant, dominant_share = None, None

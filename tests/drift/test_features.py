@@ -127,3 +127,15 @@ def test_weights_move_effects():
     plain = feature_drift(cur, ref).get("x")
     weighted = feature_drift(cur, ref, sample_weight=w).get("x")
     assert weighted.distance > 3 * plain.distance and weighted.p_value_method == "asymp"
+
+
+def test_many_categories_are_folded_in_the_listing_only():
+    rng = np.random.default_rng(0)
+    ref = pd.DataFrame({"id": rng.integers(0, 200, 5000).astype(str)})
+    cur = pd.DataFrame({"id": rng.integers(0, 200, 5000).astype(str)})
+    f = feature_drift(cur, ref).get("id")
+    assert len(f.bins) == 50 and f.bins[-1] == "(other categories)"
+    assert sum(f.shares_current) == pytest.approx(1.0)
+    table = pd.crosstab(pd.concat([ref["id"], cur["id"]]), np.r_[np.zeros(5000), np.ones(5000)]).to_numpy().T
+    chi2, p, _, _ = stats.chi2_contingency(table, correction=False)
+    assert f.p_value == pytest.approx(p, abs=1e-12)
