@@ -115,7 +115,8 @@ def encode_categorical(reference: pd.Series | None, current: pd.Series) -> Categ
     # a declared but unused category of a Categorical is not a category of the data
     used = set()
     for codes, labs in sides:
-        present = np.unique(codes[codes >= 0])
+        # counting, not np.unique: no sort of a million codes
+        present = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(labs)))
         used.update(labs[i] for i in present)
     labels = [lab for lab in labels if lab in used]
     if has_missing and MISSING_LABEL not in labels:

@@ -18,6 +18,12 @@ Setup (all seeded by ``random_state``):
   (no random validation split), stratified ``n_splits``-fold with shuffling;
 - AUC of the pooled out-of-fold scores with DeLong's interval (the folds' models
   differ slightly, which the interval ignores);
+- exact copies of one row on both sides pull the AUC *below* 0.5: a held-out
+  copy is scored towards the other side by a model that saw its twin labelled
+  with that side. UCI Adult's test split repeats a training row in 18% of its
+  rows and gets 0.491 (0.483 to 0.499) against its training split. Read an
+  AUC at or below 0.5 as "indistinguishable"; ``p_value`` is one-sided for
+  that reason;
 - importance: permutation importance on (a seeded subset of at most
   ``max_importance_rows`` rows of) each held-out fold: the AUC drop when a
   column is shuffled, ``n_repeats`` shuffles, averaged over folds. Correlated

@@ -51,7 +51,7 @@ from auditor.drift.stattests import (
     two_proportion_test,
 )
 
-__all__ = ["FeatureDrift", "FeatureDriftResult", "compare_series", "feature_drift"]
+__all__ = ["MAX_REPORTED_BINS", "OTHER_LABEL", "FeatureDrift", "FeatureDriftResult", "compare_series", "adjust", "feature_drift"]
 
 
 @dataclass(frozen=True)
