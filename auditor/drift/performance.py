@@ -1,0 +1,140 @@
+"""How much worse (or better) the model does on the current data than on the reference.
+
+Both samples need labels. Each metric is bootstrapped in each sample
+independently (the two are independent samples), seeded, and the interval of the
+difference ``current - reference`` is the percentile interval of the differences
+of paired replicates. Rows are drawn in an order that depends only on their
+values (:func:`auditor.bootstrap.canonical_order`), so shuffling the rows does not
+change any number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from auditor.bootstrap import canonical_order, percentile_interval, resample_counts
+from auditor.drift._checks import as_rng, check_vector, check_weights
+from auditor.metrics import TieGroups, roc_auc, weighted_mean
+from auditor.results import Estimate
+
+__all__ = ["METRICS", "PerformanceShift", "performance_shift"]
+
+#: metric -> (what y_pred holds, higher is better)
+METRICS = {"accuracy": ("labels", True), "roc_auc": ("scores", True), "mae": ("numbers", False)}
+
+
+@dataclass(frozen=True)
+class PerformanceShift:
+    """A metric on the reference and on the current data, and their difference.
+
+    ``difference`` is ``current - reference``; with ``higher_is_better`` a
+    negative difference is a loss.
+    """
+
+    metric: str
+    higher_is_better: bool
+    reference: Estimate
+    current: Estimate
+    difference: Estimate
+    n_reference: int
+    n_current: int
+    n_resamples: int
+    confidence_level: float
+
+
+class _Sample:
+    """One labelled sample prepared for its metric, rows in canonical order."""
+
+    def __init__(self, y_true, y_pred, weights, metric: str, pos_label):
+        if metric == "accuracy":
+            values = [(np.asarray(y_true) == np.asarray(y_pred)).astype(float)]
+        elif metric == "mae":
+            values = [np.abs(np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float))]
+        else:
+            values = [np.asarray(y_pred, dtype=float), (np.asarray(y_true) == pos_label).astype(float)]
+        w = np.ones(len(values[0])) if weights is None else weights
+        order = canonical_order(*values, w)
+        self.values = [v[order] for v in values]
+        self.w = w[order]
+        self.metric = metric
+        # rows sorted by score: TieGroups sums contiguous runs
+        self.ties = TieGroups(self.values[0]) if metric == "roc_auc" else None
+
+    def __call__(self, W: np.ndarray) -> np.ndarray:
+        if self.metric == "roc_auc":
+            return roc_auc(W, self.values[1], self.ties)
+        return weighted_mean(W, self.values[0])
+
+    def replicates(self, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+        out = [self(counts * self.w) for counts in resample_counts(len(self.w), n_resamples, rng)]
+        return np.concatenate(out) if out else np.empty(0)
+
+
+def performance_shift(
+    y_true,
+    y_pred,
+    y_true_reference,
+    y_pred_reference,
+    *,
+    metric: str = "accuracy",
+    pos_label=1,
+    sample_weight=None,
+    sample_weight_reference=None,
+    n_resamples: int = 1000,
+    confidence_level: float = 0.95,
+    random_state=0,
+) -> PerformanceShift:
+    """A metric on both samples and its change, with bootstrap intervals.
+
+    Parameters
+    ----------
+    y_true, y_pred : array-like of shape (n,)
+        Current labels and predictions: predicted labels for ``"accuracy"``,
+        positive-class scores for ``"roc_auc"``, predicted numbers for ``"mae"``.
+    y_true_reference, y_pred_reference : array-like
+        The same on the reference rows.
+    metric : {"accuracy", "roc_auc", "mae"}, default "accuracy"
+    pos_label : default 1
+        The positive class of ``y_true`` for ``"roc_auc"``.
+    sample_weight, sample_weight_reference : array-like, optional
+    n_resamples : int, default 1000
+        Bootstrap resamples of each sample.
+    confidence_level : float, default 0.95
+    random_state : int or numpy.random.Generator, default 0
+
+    Returns
+    -------
+    PerformanceShift
+        A value is ``None`` with a reason when undefined (a ROC AUC with one
+        class).
+    """
+    if metric not in METRICS:
+        raise ValueError(f"Expected metric one of {sorted(METRICS)}. Got {metric!r} instead.")
+    if not 0 < confidence_level < 1:
+        raise ValueError(f"Expected confidence_level in (0, 1). Got {confidence_level} instead.")
+    rng = as_rng(random_state)
+    yt = check_vector(y_true, len(np.asarray(y_true)), "y_true")
+    yp = check_vector(y_pred, len(yt), "y_pred")
+    yt_ref = check_vector(y_true_reference, len(np.asarray(y_true_reference)), "y_true_reference")
+    yp_ref = check_vector(y_pred_reference, len(yt_ref), "y_pred_reference")
+    w = check_weights(sample_weight, len(yt), "sample_weight")
+    w_ref = check_weights(sample_weight_reference, len(yt_ref), "sample_weight_reference")
+    higher = METRICS[metric][1]
+    samples = {"reference": _Sample(yt_ref, yp_ref, w_ref, metric, pos_label), "current": _Sample(yt, yp, w, metric, pos_label)}
+    points, reps, est = {}, {}, {}
+    for side, s in samples.items():
+        points[side] = float(s(s.w[None, :])[0]) if len(s.w) else float("nan")
+        reps[side] = s.replicates(n_resamples, rng)
+        iv = percentile_interval(reps[side], confidence_level)
+        est[side] = Estimate.of(points[side], (iv.low, iv.high), reason=iv.reason,
+                                undefined_reason=f"{metric} is undefined on the {side} data (empty, or one class)")
+    diff_iv = percentile_interval(reps["current"] - reps["reference"], confidence_level)
+    difference = Estimate.of(points["current"] - points["reference"], (diff_iv.low, diff_iv.high), reason=diff_iv.reason,
+                             undefined_reason=f"{metric} is undefined on a side")
+    return PerformanceShift(
+        metric=metric, higher_is_better=higher, reference=est["reference"], current=est["current"],
+        difference=difference, n_reference=len(yt_ref), n_current=len(yt), n_resamples=n_resamples,
+        confidence_level=confidence_level,
+    )
