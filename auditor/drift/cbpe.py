@@ -48,6 +48,7 @@ from scipy.optimize import isotonic_regression
 from auditor.bootstrap import canonical_order, percentile_interval, resample_counts
 from auditor.drift._checks import as_rng, check_vector, check_weights
 from auditor.results import Estimate
+from auditor.results.drift import EstimatedPerformance
 
 __all__ = ["IsotonicCalibrator", "fit_calibrator", "EstimatedPerformance", "estimate_performance", "expected_roc_auc"]
 
@@ -121,24 +122,6 @@ def _auc_matrix(y_score: np.ndarray, P: np.ndarray, w: np.ndarray | None) -> np.
     den = pos.sum(axis=1) * neg.sum(axis=1)
     return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
 
-
-@dataclass(frozen=True)
-class EstimatedPerformance:
-    """A performance metric estimated without labels (``is_estimate`` is always True).
-
-    ``estimate`` carries the interval for the value the labels will show on these
-    rows (estimation plus sampling uncertainty, see the module notes).
-    """
-
-    metric: str
-    estimate: Estimate
-    is_estimate: bool
-    n_rows: int
-    n_reference: int
-    threshold: float | None
-    n_resamples: int
-    confidence_level: float
-    method: str
 
 
 def estimate_performance(

@@ -33,7 +33,6 @@ Setup (all seeded by ``random_state``):
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -42,6 +41,7 @@ from auditor.drift._checks import as_rng, check_frame, check_same_columns
 from auditor.drift.auc import auc_score, delong_auc
 from auditor.drift.columns import CATEGORICAL, column_kinds, encode_categorical, numeric_values
 from auditor.results import Estimate
+from auditor.results.drift import DomainClassifierResult, DomainImportance
 
 __all__ = ["MAX_ROWS_PER_SIDE", "MAX_IMPORTANCE_ROWS", "MAX_NATIVE_CATEGORIES", "DomainImportance", "DomainClassifierResult",
            "domain_classifier", "content_order"]
@@ -55,34 +55,6 @@ MAX_IMPORTANCE_ROWS = 1000
 MAX_NATIVE_CATEGORIES = 254
 
 
-@dataclass(frozen=True)
-class DomainImportance:
-    """How much the domain classifier relied on one feature (mean AUC drop when shuffled)."""
-
-    feature: str
-    importance: float
-    std: float
-
-
-@dataclass(frozen=True)
-class DomainClassifierResult:
-    """Cross-validated domain classifier, reference (0) versus current (1).
-
-    ``auc`` is an :class:`auditor.results.Estimate` with DeLong's interval;
-    ``p_value`` is one-sided for ``AUC > 0.5``. ``importances`` are sorted by
-    importance, largest first (ties by name).
-    """
-
-    auc: Estimate
-    p_value: float | None
-    n_reference: int
-    n_current: int
-    n_reference_total: int
-    n_current_total: int
-    n_splits: int
-    confidence_level: float
-    importances: tuple[DomainImportance, ...]
-    method: str
 
 
 def content_order(X: pd.DataFrame) -> np.ndarray:

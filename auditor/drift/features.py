@@ -25,7 +25,7 @@ All of it is invariant to row order (sorting and counting only).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -50,86 +50,11 @@ from auditor.drift.stattests import (
     ks_2samp,
     two_proportion_test,
 )
+from auditor.results.drift import FeatureDrift, FeatureDriftResult
 
 __all__ = ["MAX_REPORTED_BINS", "OTHER_LABEL", "FeatureDrift", "FeatureDriftResult", "compare_series", "adjust", "feature_drift"]
 
 
-@dataclass(frozen=True)
-class FeatureDrift:
-    """How one column changed between the reference and the current data.
-
-    Parameters
-    ----------
-    feature : str
-    kind : {"numeric", "categorical"}
-    test : {"ks", "chi2"}
-        Two-sample Kolmogorov-Smirnov (numeric) or chi-squared homogeneity.
-    p_value_method : {"exact", "asymp", "chi2"}
-    n_reference, n_current : int
-        Rows on each side (missing included).
-    statistic, p_value : float or None
-        The test's statistic (KS: ``D``; chi2: Pearson's ``X^2``) and p-value.
-    p_value_adjusted : float or None
-        Benjamini-Hochberg adjusted over the features tested together.
-    psi : float or None
-    distance : float or None
-        Normalised Wasserstein (numeric) or Jensen-Shannon distance (categorical).
-    distance_name : {"normalized_wasserstein", "jensen_shannon"}
-    bins : tuple of str
-        The PSI bins: intervals such as ``"(25, 31]"`` or category labels (at
-        most :data:`MAX_REPORTED_BINS`; smaller categories summed into
-        ``"(other categories)"``, the computation still uses all of them).
-    shares_reference, shares_current : tuple of float
-        Share of each side's (non-missing, for numeric) rows in each bin.
-    missing_share_reference, missing_share_current : float or None
-    missing_p_value, missing_p_value_adjusted : float or None
-        Two-proportion z-test of the missing shares, and adjusted as above.
-    reason : str or None
-        Why something above is ``None``.
-    """
-
-    feature: str
-    kind: str
-    test: str
-    p_value_method: str
-    n_reference: int
-    n_current: int
-    statistic: float | None
-    p_value: float | None
-    p_value_adjusted: float | None
-    psi: float | None
-    distance: float | None
-    distance_name: str
-    bins: tuple[str, ...]
-    shares_reference: tuple[float, ...]
-    shares_current: tuple[float, ...]
-    missing_share_reference: float | None
-    missing_share_current: float | None
-    missing_p_value: float | None
-    missing_p_value_adjusted: float | None
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class FeatureDriftResult:
-    """Per-feature drift of one pair of frames.
-
-    ``features`` keeps the order of the columns of ``X``.
-    """
-
-    features: tuple[FeatureDrift, ...]
-    n_reference: int
-    n_current: int
-    ks_method: str
-    n_bins: int
-    psi_epsilon: float
-
-    def get(self, feature: str) -> FeatureDrift:
-        """The entry of ``feature``; ``KeyError`` when it was not compared."""
-        for f in self.features:
-            if f.feature == feature:
-                return f
-        raise KeyError(f"Expected one of {[f.feature for f in self.features]}. Got {feature!r} instead.")
 
 
 #: Categories listed in a result; the rest are summed into :data:`OTHER_LABEL`
@@ -161,6 +86,16 @@ def _interval_labels(edges: np.ndarray) -> tuple[str, ...]:
         return ("all values",)
     bounds = ["-inf", *(_fmt(e) for e in edges), "inf"]
     return tuple(f"({lo}, {hi}]" if hi != "inf" else f"({lo}, {hi})" for lo, hi in zip(bounds[:-1], bounds[1:]))
+
+
+def _mean(sample: SortedSample) -> float | None:
+    """Mean of the non-missing values (weighted when the sample is)."""
+    if sample.n == 0:
+        return None
+    if sample.cum_weight is None:
+        return float(np.mean(sample.values))
+    w = np.diff(sample.cum_weight, prepend=0.0)
+    return float((w * sample.values).sum() / sample.cum_weight[-1])
 
 
 def _missing_part(miss_ref, miss_cur, w_ref, w_cur):
@@ -238,6 +173,7 @@ def compare_series(
             value_psi, bins = None, ()
         test, statistic, p_value, method = "ks", ks.statistic, ks.p_value, ks.method
         distance_name = "normalized_wasserstein"
+        means = (_mean(ref), _mean(cur))
     elif kind == CATEGORICAL:
         codes = encode_categorical(reference, current)
         k = codes.n_categories
@@ -267,6 +203,7 @@ def compare_series(
         if len(bins) > MAX_REPORTED_BINS and len(sh_ref):
             bins, sh_ref, sh_cur = _fold_small_bins(bins, sh_ref, sh_cur)
         distance_name = "jensen_shannon"
+        means = (None, None)
     else:
         raise ValueError(f"Expected kind 'numeric' or 'categorical' for {name!r}. Got {kind!r} instead.")
     m_ref, m_cur, m_p = _missing_part(miss_ref, miss_cur, sample_weight_reference, sample_weight)
@@ -291,6 +228,8 @@ def compare_series(
         missing_p_value=m_p,
         missing_p_value_adjusted=m_p,
         reason="; ".join(reasons) or None,
+        mean_reference=means[0],
+        mean_current=means[1],
     )
 
 

@@ -12,7 +12,6 @@ alarms.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -22,26 +21,13 @@ from auditor.drift._groups import as_sensitive_frame, group_labels
 from auditor.drift.columns import _natural, column_kinds
 from auditor.drift.effects import N_BINS, PSI_EPSILON
 from auditor.drift.features import FeatureDrift, adjust, compare_series
+from auditor.results.drift import GroupDrift
 
 __all__ = ["MIN_GROUP_ROWS", "GroupDrift", "group_drift"]
 
 #: Rows a group needs on each side to be compared.
 MIN_GROUP_ROWS = 100
 
-
-@dataclass(frozen=True)
-class GroupDrift:
-    """Per-feature drift within one group of one sensitive feature.
-
-    ``features`` is empty, with a ``reason``, when the group is too small on a side.
-    """
-
-    sensitive_feature: str
-    group: str
-    n_reference: int
-    n_current: int
-    features: tuple[FeatureDrift, ...]
-    reason: str | None = None
 
 
 def group_drift(

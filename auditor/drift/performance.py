@@ -10,38 +10,19 @@ change any number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 
 from auditor.bootstrap import canonical_order, percentile_interval, resample_counts
 from auditor.drift._checks import as_rng, check_vector, check_weights
 from auditor.metrics import TieGroups, roc_auc, weighted_mean
 from auditor.results import Estimate
+from auditor.results.drift import PerformanceShift
 
 __all__ = ["METRICS", "PerformanceShift", "performance_shift"]
 
 #: metric -> (what y_pred holds, higher is better)
 METRICS = {"accuracy": ("labels", True), "roc_auc": ("scores", True), "mae": ("numbers", False)}
 
-
-@dataclass(frozen=True)
-class PerformanceShift:
-    """A metric on the reference and on the current data, and their difference.
-
-    ``difference`` is ``current - reference``; with ``higher_is_better`` a
-    negative difference is a loss.
-    """
-
-    metric: str
-    higher_is_better: bool
-    reference: Estimate
-    current: Estimate
-    difference: Estimate
-    n_reference: int
-    n_current: int
-    n_resamples: int
-    confidence_level: float
 
 
 class _Sample:

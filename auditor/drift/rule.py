@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from auditor.drift.features import FeatureDrift
+from auditor.results.drift import DriftVerdict, FeatureDrift
 
 __all__ = ["DriftThresholds", "DriftVerdict", "drift_verdict", "drift_verdicts", "drifted_features"]
 
@@ -48,59 +48,10 @@ class DriftThresholds:
                 raise ValueError(f"Expected a non-negative {name} threshold. Got {getattr(self, name)} instead.")
 
 
-@dataclass(frozen=True)
-class DriftVerdict:
-    """The rule applied to one feature.
-
-    ``drifted`` is ``distribution or missing``. ``significant`` and ``large``
-    describe the distribution test; ``reason`` says why, in plain words.
-    """
-
-    feature: str
-    drifted: bool
-    distribution: bool
-    missing: bool
-    significant: bool
-    large: bool
-    reason: str
-
-
 def drift_verdict(feature: FeatureDrift, thresholds: DriftThresholds = DriftThresholds()) -> DriftVerdict:
-    """Apply the drift rule to one feature's measurements."""
+    """Apply the drift rule to one feature's measurements (see :meth:`FeatureDrift.verdict`)."""
     t = thresholds
-    p = feature.p_value_adjusted
-    significant = p is not None and p < t.alpha
-    by_distance = feature.distance is not None and feature.distance >= t.distance
-    by_psi = feature.psi is not None and feature.psi >= t.psi
-    large = by_distance or by_psi
-    mp = feature.missing_p_value_adjusted
-    m_ref, m_cur = feature.missing_share_reference, feature.missing_share_current
-    missing = (mp is not None and mp < t.alpha and m_ref is not None and m_cur is not None
-               and abs(m_cur - m_ref) >= t.missing_share)
-    parts = []
-    if p is None:
-        parts.append(f"not tested ({feature.reason or 'undefined'})")
-    elif significant and large:
-        which = " and ".join(n for n, ok in ((feature.distance_name.replace("_", " ") + " distance", by_distance),
-                                             ("PSI", by_psi)) if ok)
-        parts.append(f"distribution changed (adjusted p = {p:.3g}; {which} above threshold)")
-    elif significant:
-        parts.append(f"significant but small change (adjusted p = {p:.3g})")
-    elif large:
-        parts.append(f"large but not significant change (adjusted p = {p:.3g})")
-    else:
-        parts.append("no distribution change")
-    if missing:
-        parts.append(f"missing share moved from {m_ref:.3g} to {m_cur:.3g}")
-    return DriftVerdict(
-        feature=feature.feature,
-        drifted=bool((significant and large) or missing),
-        distribution=bool(significant and large),
-        missing=bool(missing),
-        significant=bool(significant),
-        large=bool(large),
-        reason="; ".join(parts),
-    )
+    return feature.verdict(alpha=t.alpha, distance=t.distance, psi=t.psi, missing_share=t.missing_share)
 
 
 def drift_verdicts(features, thresholds: DriftThresholds = DriftThresholds()) -> tuple[DriftVerdict, ...]:

@@ -26,50 +26,19 @@ from __future__ import annotations
 import decimal
 import math
 import numbers
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from auditor.drift._checks import check_frame
 from auditor.drift.columns import NUMERIC, column_kinds, numeric_values
+from auditor.results.data_quality import ColumnProfile
 
 __all__ = ["NEAR_CONSTANT_SHARE", "OUTLIER_K", "TYPE_CLASSES", "ColumnProfile", "column_profiles", "value_type"]
 
 NEAR_CONSTANT_SHARE = 0.95
 OUTLIER_K = 1.5
 TYPE_CLASSES = ("number", "bool", "numeric_text", "text", "other")
-
-
-@dataclass(frozen=True)
-class ColumnProfile:
-    """Quality measurements of one column.
-
-    Shares are ``None`` (with ``reason``) when their denominator is 0. Outlier
-    fields are ``None`` for a non-numeric column.
-    """
-
-    column: str
-    dtype: str
-    kind: str
-    n_rows: int
-    n_missing: int
-    missing_share: float | None
-    n_distinct: int
-    dominant_value: str | None
-    dominant_share: float | None
-    is_constant: bool
-    is_near_constant: bool
-    type_counts: dict[str, int]
-    mixed_types: bool
-    n_outliers: int | None
-    outlier_share: float | None
-    q1: float | None
-    q3: float | None
-    iqr: float | None
-    lower_fence: float | None
-    upper_fence: float | None
-    reason: str | None = None
 
 
 def value_type(v) -> str:

@@ -21,7 +21,7 @@ so homogeneity rather than goodness of fit against fixed shares).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -32,77 +32,13 @@ from auditor.drift.columns import _natural
 from auditor.drift.stattests import benjamini_hochberg, chi2_homogeneity, two_proportion_test
 from auditor.quality._proportions import newcombe_interval, wilson_interval
 from auditor.results import Estimate
+from auditor.results.data_quality import DifferentialMissingness, GroupProfile, GroupShare, RepresentationShift
 
 __all__ = [
     "GroupProfile", "group_profiles",
     "DifferentialMissingness", "differential_missingness", "differential_missingness_flags",
     "GroupShare", "RepresentationShift", "representation_shift",
 ]
-
-
-@dataclass(frozen=True)
-class GroupProfile:
-    """One group's share of the rows, base rate and missing share per column.
-
-    ``base_rate`` (share of ``y_true == pos_label``, Wilson interval) is ``None``
-    when no labels were given. ``missing_share`` lists every column.
-    """
-
-    sensitive_feature: str
-    group: str
-    n_rows: int
-    share: float
-    base_rate: Estimate | None
-    missing_share: dict[str, float]
-
-
-@dataclass(frozen=True)
-class DifferentialMissingness:
-    """How much more often ``column`` is missing for ``group`` than for the other rows.
-
-    ``difference`` is ``missing_share_group - missing_share_rest`` with a Newcombe
-    interval; ``ratio`` is ``None`` (with ``reason``) when the rest has no missing value.
-    """
-
-    sensitive_feature: str
-    group: str
-    column: str
-    n_group: int
-    n_rest: int
-    missing_share_group: float
-    missing_share_rest: float | None
-    difference: Estimate
-    ratio: float | None
-    p_value: float | None
-    p_value_adjusted: float | None
-    reason: str | None = None
-
-
-@dataclass(frozen=True)
-class GroupShare:
-    """A group's share of the current and of the reference rows, and the difference (current - reference)."""
-
-    group: str
-    n_current: int
-    n_reference: int
-    share_current: float | None
-    share_reference: float | None
-    difference: Estimate
-
-
-@dataclass(frozen=True)
-class RepresentationShift:
-    """Group shares of one sensitive feature, current against reference.
-
-    ``statistic``/``p_value``: chi-squared homogeneity of the group counts.
-    """
-
-    sensitive_feature: str
-    statistic: float | None
-    p_value: float | None
-    dof: int
-    groups: tuple[GroupShare, ...]
-    reason: str | None = None
 
 
 def _check_level(confidence_level: float) -> None:

@@ -12,42 +12,16 @@ label).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from auditor.drift._checks import check_frame, check_same_columns
 from auditor.drift.columns import MISSING_LABEL, NUMERIC, column_kinds, encode_categorical, numeric_values
+from auditor.results.data_quality import ReferenceCoverage
 
 __all__ = ["MAX_EXAMPLES", "ReferenceCoverage", "reference_coverage"]
 
 MAX_EXAMPLES = 5
-
-
-@dataclass(frozen=True)
-class ReferenceCoverage:
-    """How much of one column of the current data lies outside what the reference showed.
-
-    For a numeric column: ``n_below`` / ``n_above`` the reference's
-    ``[reference_min, reference_max]``; for a categorical one: ``n_unseen`` rows
-    whose category is absent from the reference, ``n_unseen_categories`` such
-    categories. ``share`` is of the current non-missing rows; ``examples`` are up
-    to ``max_examples`` offending values (as text).
-    """
-
-    column: str
-    kind: str
-    n_rows: int
-    n_outside: int
-    share: float | None
-    examples: tuple[str, ...]
-    reference_min: float | None = None
-    reference_max: float | None = None
-    n_below: int | None = None
-    n_above: int | None = None
-    n_unseen_categories: int | None = None
-    reason: str | None = None
 
 
 def _fmt(x: float) -> str:

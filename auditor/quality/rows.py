@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
 from auditor.drift._checks import check_frame
+from auditor.results.data_quality import DuplicateRows
 
 __all__ = ["DuplicateRows", "duplicate_rows"]
-
-
-@dataclass(frozen=True)
-class DuplicateRows:
-    """Rows equal in every column to another row.
-
-    ``n_duplicates`` counts the copies beyond the first (``n_rows`` minus the
-    number of distinct rows), ``n_duplicated_groups`` the distinct rows that occur
-    more than once, ``largest_group`` the most copies of one row.
-    """
-
-    n_rows: int
-    n_duplicates: int
-    duplicate_share: float | None
-    n_duplicated_groups: int
-    largest_group: int
-    reason: str | None = None
 
 
 def duplicate_rows(X: pd.DataFrame) -> DuplicateRows:

@@ -32,6 +32,30 @@ from auditor.results._section import (
 )
 from auditor.results._serde import SerialisationError, freeze, from_jsonable, loads_strict, to_jsonable
 from auditor.results.audit import SCHEMA_VERSION, AuditConfig, AuditResult, SectionConfig, section_config
+from auditor.results.data_quality import (
+    ColumnProfile,
+    DataQualityResult,
+    DatasetQuality,
+    DifferentialMissingness,
+    DuplicateRows,
+    GroupProfile,
+    GroupShare,
+    ReferenceCoverage,
+    RepresentationShift,
+)
+from auditor.results.drift import (
+    DomainClassifierResult,
+    DomainImportance,
+    DriftImportance,
+    DriftResult,
+    DriftVerdict,
+    EstimatedPerformance,
+    FeatureDrift,
+    FeatureDriftResult,
+    FeatureHistogram,
+    GroupDrift,
+    PerformanceShift,
+)
 from auditor.results.explanations import (
     AgreementResult,
     FeatureComparison,
@@ -74,6 +98,26 @@ from auditor.results.performance import (
 from auditor.results.policy import ExplanationPolicy, FairnessPolicy, PerformancePolicy, Policy, PolicyError
 
 __all__ = [
+    "ColumnProfile",
+    "DataQualityResult",
+    "DatasetQuality",
+    "DifferentialMissingness",
+    "DuplicateRows",
+    "GroupProfile",
+    "GroupShare",
+    "ReferenceCoverage",
+    "RepresentationShift",
+    "DomainClassifierResult",
+    "DomainImportance",
+    "DriftImportance",
+    "DriftResult",
+    "DriftVerdict",
+    "EstimatedPerformance",
+    "FeatureDrift",
+    "FeatureDriftResult",
+    "FeatureHistogram",
+    "GroupDrift",
+    "PerformanceShift",
     "SectionConfig",
     "SectionRegistryError",
     "SectionResult",
