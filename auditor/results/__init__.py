@@ -95,7 +95,15 @@ from auditor.results.performance import (
     ResidualSummary,
     RocCurve,
 )
-from auditor.results.policy import ExplanationPolicy, FairnessPolicy, PerformancePolicy, Policy, PolicyError
+from auditor.results.policy import (
+    DataQualityPolicy,
+    DriftPolicy,
+    ExplanationPolicy,
+    FairnessPolicy,
+    PerformancePolicy,
+    Policy,
+    PolicyError,
+)
 
 __all__ = [
     "ColumnProfile",
@@ -152,6 +160,8 @@ __all__ = [
     "ShapWaterfall",
     "TransformedShapFeature",
     "ExplanationPolicy",
+    "DataQualityPolicy",
+    "DriftPolicy",
     "SCHEMA_VERSION",
     "AuditConfig",
     "AuditResult",

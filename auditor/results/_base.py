@@ -169,6 +169,7 @@ class Provenance:
     data_fingerprint: str
     model_fingerprint: str | None
     platform: str = ""
+    reference_fingerprint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -191,3 +192,7 @@ class AuditSummary:
     sample_weight: bool = False
     dataset_name: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    has_labels: bool = True
+    n_reference_rows: int | None = None
+    reference_name: str = ""
+    reference_has_labels: bool = False
