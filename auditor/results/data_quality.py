@@ -136,6 +136,13 @@ class DifferentialMissingness:
     p_value_adjusted: float | None
     reason: str | None = None
 
+    def flagged(self, *, alpha: float = 0.05, min_difference: float = 0.05) -> bool:
+        """Whether the group's column is significantly (adjusted p below ``alpha``) and
+        materially (by at least ``min_difference``) more often missing than the rest's."""
+        d = self.difference.value
+        return (self.p_value_adjusted is not None and self.p_value_adjusted < alpha and d is not None
+                and d >= min_difference)
+
 
 @dataclass(frozen=True)
 class GroupShare:
@@ -147,6 +154,14 @@ class GroupShare:
     share_current: float | None
     share_reference: float | None
     difference: Estimate
+
+    def shifted(self, min_difference: float = 0.05) -> bool:
+        """Whether the share moved by at least ``min_difference`` (absolute) with an
+        interval of the difference that excludes 0."""
+        d = self.difference
+        if d.value is None or abs(d.value) < min_difference or d.ci_low is None or d.ci_high is None:
+            return False
+        return d.ci_low > 0 or d.ci_high < 0
 
 
 @dataclass(frozen=True)
