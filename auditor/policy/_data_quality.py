@@ -143,10 +143,10 @@ def _coverage(result: DataQualityResult, policy: Policy) -> list[Finding]:
     for c in flagged_coverage(result, policy):
         examples = ", ".join(f"'{x}'" if c.kind != "numeric" else x for x in c.examples)
         if c.kind == "numeric":
-            what = (f"{_pct(c.share)} of the audited values of “{c.column}” ({c.n_outside:,} rows) lie outside the "
+            what = (f"{_pct(c.share)} of the non-missing audited values of “{c.column}” ({c.n_outside:,} rows) lie outside the "
                     f"reference's range [{c.reference_min:g}, {c.reference_max:g}]" + (f" (e.g. {examples})" if examples else ""))
         else:
-            what = (f"{_pct(c.share)} of the audited values of “{c.column}” ({c.n_outside:,} rows) are "
+            what = (f"{_pct(c.share)} of the non-missing audited values of “{c.column}” ({c.n_outside:,} rows) are "
                     f"{c.n_unseen_categories} categor{'y' if c.n_unseen_categories == 1 else 'ies'} the reference never "
                     f"had" + (f" ({examples})" if examples else ""))
         out.append(Finding(

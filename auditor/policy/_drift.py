@@ -137,7 +137,7 @@ def _top_psi_check(result: DriftResult, verdicts, p) -> list[Finding]:
         scope = f"the {len(watched)} features the model relies on most (by {result.importance_label})"
     else:
         watched = list(result.features)
-        scope = "every feature (no importance ranking was available)"
+        scope = "all features (no importance ranking was available)"
     with_psi = [f for f in watched if f.psi is not None]
     if not with_psi:
         return []

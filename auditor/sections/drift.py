@@ -255,7 +255,7 @@ def _importance(ctx: AuditContext, cols: list[str]):
             # a joint group ("a + b") cannot be split: each member is credited with it
             for member in f.feature.split(" + "):
                 values[member] = max(values.get(member, 0.0), float(np.mean(defined)))
-        label = f"mean |SHAP| ({shap.output_space})"
+        label = f"mean |SHAP| in {shap.output_space}"
         return _ranked(values, cols), "shap", label, None
     imp = ctx.result("importance")
     if imp is not None:
