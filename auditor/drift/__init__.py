@@ -10,7 +10,8 @@ No rendering, no policy; thresholds are arguments (:class:`DriftThresholds`).
 - :func:`prediction_drift`, :func:`label_drift` — scores and labels;
 - :func:`group_drift` — per-feature drift within sensitive groups;
 - :func:`performance_shift` — a metric on reference and current data, with the difference;
-- :func:`estimate_performance` — accuracy / ROC AUC without labels (CBPE).
+- :func:`estimate_performance` — accuracy / ROC AUC without labels (CBPE);
+- :func:`drift_table` — the drift section's result as a tidy DataFrame.
 """
 
 from auditor.drift.cbpe import EstimatedPerformance, IsotonicCalibrator, estimate_performance, fit_calibrator
@@ -22,6 +23,7 @@ from auditor.drift.outputs import label_drift, prediction_drift
 from auditor.drift.performance import PerformanceShift, performance_shift
 from auditor.drift.rule import DriftThresholds, DriftVerdict, drift_verdict, drift_verdicts, drifted_features
 from auditor.drift.stattests import benjamini_hochberg
+from auditor.drift.tables import drift_table
 
 __all__ = [
     "column_kinds",
@@ -33,4 +35,5 @@ __all__ = [
     "PerformanceShift", "performance_shift",
     "EstimatedPerformance", "IsotonicCalibrator", "estimate_performance", "fit_calibrator",
     "benjamini_hochberg",
+    "drift_table",
 ]

@@ -46,7 +46,7 @@ import numpy as np
 from scipy.optimize import isotonic_regression
 
 from auditor.bootstrap import canonical_order, percentile_interval, resample_counts
-from auditor.drift._checks import as_rng, check_vector, check_weights
+from auditor.drift.checks import as_rng, check_vector, check_weights
 from auditor.results import Estimate
 from auditor.results.drift import EstimatedPerformance
 

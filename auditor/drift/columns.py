@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["NUMERIC", "CATEGORICAL", "MISSING_LABEL", "column_kinds", "CategoricalCodes", "encode_categorical", "numeric_values"]
+__all__ = ["NUMERIC", "CATEGORICAL", "MISSING_LABEL", "column_kinds", "CategoricalCodes", "encode_categorical", "numeric_values",
+           "natural_key"]
 
 NUMERIC = "numeric"
 CATEGORICAL = "categorical"
@@ -83,7 +84,8 @@ class CategoricalCodes:
         return len(self.labels)
 
 
-def _natural(label: str):
+def natural_key(label: str):
+    """Sort key of a label: numbers numerically, then text."""
     try:
         return (0, float(label), label)
     except ValueError:
@@ -111,7 +113,7 @@ def encode_categorical(reference: pd.Series | None, current: pd.Series) -> Categ
     """
     sides = [_side_codes(s) for s in ([] if reference is None else [reference]) + [current]]
     has_missing = any((codes < 0).any() for codes, _ in sides)
-    labels = sorted({lab for _, labs in sides for lab in labs}, key=_natural)
+    labels = sorted({lab for _, labs in sides for lab in labs}, key=natural_key)
     # a declared but unused category of a Categorical is not a category of the data
     used = set()
     for codes, labs in sides:

@@ -37,8 +37,8 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from auditor.drift._checks import as_rng, check_frame, check_same_columns
 from auditor.drift.auc import auc_score, delong_auc
+from auditor.drift.checks import as_rng, check_frame, check_same_columns
 from auditor.drift.columns import CATEGORICAL, column_kinds, encode_categorical, numeric_values
 from auditor.results import Estimate
 from auditor.results.drift import DomainClassifierResult, DomainImportance

@@ -30,7 +30,7 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from auditor.drift._checks import check_frame, check_same_columns, check_weights
+from auditor.drift.checks import check_frame, check_same_columns, check_weights
 from auditor.drift.columns import CATEGORICAL, NUMERIC, column_kinds, encode_categorical, numeric_values
 from auditor.drift.effects import (
     N_BINS,

@@ -16,11 +16,11 @@ from collections.abc import Iterable
 import numpy as np
 import pandas as pd
 
-from auditor.drift._checks import check_frame, check_same_columns, check_weights
-from auditor.drift._groups import as_sensitive_frame, group_labels
-from auditor.drift.columns import _natural, column_kinds
+from auditor.drift.checks import check_frame, check_same_columns, check_weights
+from auditor.drift.columns import column_kinds, natural_key
 from auditor.drift.effects import N_BINS, PSI_EPSILON
 from auditor.drift.features import FeatureDrift, adjust, compare_series
+from auditor.drift.sensitive import as_sensitive_frame, group_labels
 from auditor.results.drift import GroupDrift
 
 __all__ = ["MIN_GROUP_ROWS", "GroupDrift", "group_drift"]
@@ -83,7 +83,7 @@ def group_drift(
     for attr in S.columns:
         lab_cur, groups_cur = group_labels(S[attr], attr, "sensitive")
         lab_ref, groups_ref = group_labels(S_ref[attr], attr, "sensitive_reference")
-        for g in sorted(set(groups_cur) | set(groups_ref), key=_natural):
+        for g in sorted(set(groups_cur) | set(groups_ref), key=natural_key):
             rows_cur, rows_ref = np.flatnonzero(lab_cur == g), np.flatnonzero(lab_ref == g)
             if min(len(rows_cur), len(rows_ref)) < min_rows:
                 pending.append((attr, g, len(rows_ref), len(rows_cur), None,

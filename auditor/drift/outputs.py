@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from auditor.drift._checks import check_weights
+from auditor.drift.checks import check_weights
 from auditor.drift.columns import CATEGORICAL, NUMERIC
 from auditor.drift.effects import N_BINS, PSI_EPSILON
 from auditor.drift.features import FeatureDrift, adjust, compare_series

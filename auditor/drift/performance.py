@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from auditor.bootstrap import canonical_order, percentile_interval, resample_counts
-from auditor.drift._checks import as_rng, check_vector, check_weights
+from auditor.drift.checks import as_rng, check_vector, check_weights
 from auditor.metrics import TieGroups, roc_auc, weighted_mean
 from auditor.results import Estimate
 from auditor.results.drift import PerformanceShift

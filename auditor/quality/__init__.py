@@ -10,7 +10,9 @@ rendering, no policy; thresholds are arguments.
   the reference never had;
 - :func:`group_profiles`, :func:`differential_missingness`,
   :func:`differential_missingness_flags`, :func:`representation_shift` — per
-  sensitive group.
+  sensitive group;
+- :func:`quality_table`, :func:`missingness_table` — the data-quality section's
+  result as tidy DataFrames (also in :mod:`auditor.data_quality`).
 """
 
 from auditor.quality.columns import NEAR_CONSTANT_SHARE, OUTLIER_K, ColumnProfile, column_profiles
@@ -26,6 +28,7 @@ from auditor.quality.groups import (
 )
 from auditor.quality.reference import MAX_EXAMPLES, ReferenceCoverage, reference_coverage
 from auditor.quality.rows import DuplicateRows, duplicate_rows
+from auditor.quality.tables import missingness_table, quality_table
 
 __all__ = [
     "NEAR_CONSTANT_SHARE", "OUTLIER_K", "MAX_EXAMPLES",
@@ -35,4 +38,5 @@ __all__ = [
     "GroupProfile", "group_profiles",
     "DifferentialMissingness", "differential_missingness", "differential_missingness_flags",
     "GroupShare", "RepresentationShift", "representation_shift",
+    "quality_table", "missingness_table",
 ]

@@ -30,7 +30,7 @@ import numbers
 import numpy as np
 import pandas as pd
 
-from auditor.drift._checks import check_frame
+from auditor.drift.checks import check_frame
 from auditor.drift.columns import NUMERIC, column_kinds, numeric_values
 from auditor.results.data_quality import ColumnProfile
 

@@ -26,9 +26,9 @@ from dataclasses import replace
 import numpy as np
 import pandas as pd
 
-from auditor.drift._checks import check_frame, check_vector
-from auditor.drift._groups import as_sensitive_frame, group_labels
-from auditor.drift.columns import _natural
+from auditor.drift.checks import check_frame, check_vector
+from auditor.drift.columns import natural_key
+from auditor.drift.sensitive import as_sensitive_frame, group_labels
 from auditor.drift.stattests import benjamini_hochberg, chi2_homogeneity, two_proportion_test
 from auditor.quality._proportions import newcombe_interval, wilson_interval
 from auditor.results import Estimate
@@ -187,7 +187,7 @@ def representation_shift(
     for attr in S.columns:
         lab, groups = group_labels(S[attr], attr, "sensitive")
         lab_ref, groups_ref = group_labels(S_ref[attr], attr, "sensitive_reference")
-        all_groups = sorted(set(groups) | set(groups_ref), key=_natural)
+        all_groups = sorted(set(groups) | set(groups_ref), key=natural_key)
         n, n_ref = len(lab), len(lab_ref)
         counts = np.array([(lab == g).sum() for g in all_groups], dtype=float)
         counts_ref = np.array([(lab_ref == g).sum() for g in all_groups], dtype=float)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from auditor.drift._checks import check_frame, check_same_columns
+from auditor.drift.checks import check_frame, check_same_columns
 from auditor.drift.columns import MISSING_LABEL, NUMERIC, column_kinds, encode_categorical, numeric_values
 from auditor.results.data_quality import ReferenceCoverage
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from auditor.drift._checks import check_frame
+from auditor.drift.checks import check_frame
 from auditor.results.data_quality import DuplicateRows
 
 __all__ = ["DuplicateRows", "duplicate_rows"]

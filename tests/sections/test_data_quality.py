@@ -5,7 +5,6 @@ acceptance case (NaN injected for one group gives exactly that finding)."""
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 from auditor import Auditor, AuditResult, DataQualitySection

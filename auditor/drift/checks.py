@@ -1,4 +1,5 @@
-"""Argument checks shared by the drift and data-quality engines.
+"""Argument checks shared by the drift and data-quality engines (public so that
+:mod:`auditor.quality` may use them).
 
 Errors name the argument and say what was expected, then what was given.
 """

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from auditor.drift.columns import MISSING_LABEL, _natural
+from auditor.drift.columns import MISSING_LABEL, natural_key
 
 __all__ = ["as_sensitive_frame", "group_labels", "MAX_GROUPS"]
 
@@ -39,4 +39,4 @@ def group_labels(s: pd.Series, column: str, name: str) -> tuple[np.ndarray, tupl
                          f"Got {len(uniques)} instead: bin it first (for example with pandas.cut).")
     names = np.array([str(u.item() if hasattr(u, "item") else u) for u in uniques] + [MISSING_LABEL], dtype=object)
     labels = names[codes]
-    return labels, tuple(sorted(set(labels), key=_natural))
+    return labels, tuple(sorted(set(labels), key=natural_key))
