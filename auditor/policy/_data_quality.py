@@ -48,60 +48,74 @@ def flagged_coverage(result: DataQualityResult, policy: Policy) -> list:
 
 def data_quality_findings(result: DataQualityResult, policy: Policy) -> list[Finding]:
     """FAIL for each column a group is missing materially more often (in the audited
-    and in the reference data), WARN for shifted group shares and for values outside
-    the reference; a PASS for each check that holds."""
-    findings = []
-    for dataset in (result.current, result.reference):
-        if dataset is not None:
-            findings += _missingness(dataset, result, policy)
+    data, the reference data, or both: one finding), WARN for shifted group shares
+    and for values outside the reference; a PASS for each check that holds."""
+    findings = _missingness(result, policy)
     findings += _representation(result, policy)
     findings += _coverage(result, policy)
     return findings
 
 
-def _missingness(dataset: DatasetQuality, result: DataQualityResult, policy: Policy) -> list[Finding]:
-    p = policy.data_quality
-    limit = p.max_differential_missingness
-    if limit is None or not dataset.groups:
+def _missingness(result: DataQualityResult, policy: Policy) -> list[Finding]:
+    limit = policy.data_quality.max_differential_missingness
+    datasets = [d for d in (result.current, result.reference) if d is not None and d.groups]
+    if limit is None or not datasets:
         return []
-    where = _DATASET[dataset.role]
     level = f"{round(100 * result.confidence_level)}%"
-    flagged = flagged_missingness(dataset, policy)
-    suffix = "" if dataset.role == "current" else ".reference"
+    # the same gap in both datasets is one problem: one finding, led by the audited data
+    flagged: dict[tuple[str, str, str], dict] = {}
+    for d in datasets:
+        for e in flagged_missingness(d, policy):
+            flagged.setdefault((e.sensitive_feature, e.group, e.column), {})[d.role] = e
     out = []
-    for e in flagged:
-        d = e.difference
+    for (attr, group, column), by_role in flagged.items():
+        first = by_role.get("current") or by_role["reference"]
+        d = first.difference
         interval = f" ({level} interval {_points(d.ci_low)} to {_points(d.ci_high)})" if d.ci_low is not None else ""
+        where = _DATASET["current" if "current" in by_role else "reference"]
+        also = ""
+        if "current" in by_role and "reference" in by_role:
+            r = by_role["reference"]
+            also = (f" The reference data shows the same gap: {_pct(r.missing_share_group)} against "
+                    f"{_pct(r.missing_share_rest)} ({_points(r.difference.value)} points).")
+        suffix = "" if "current" in by_role else ".reference"
         out.append(Finding(
-            check=f"data_quality.max_differential_missingness{suffix}[{e.sensitive_feature}={e.group}:{e.column}]",
+            check=f"data_quality.max_differential_missingness{suffix}[{attr}={group}:{column}]",
             section="data_quality", status=Status.FAIL,
-            title=f"“{e.column}” is missing more often for {e.sensitive_feature} = {e.group}",
+            title=f"“{column}” is missing more often for {attr} = {group}",
             message=(
-                f"In {where}, “{e.column}” is missing for {_pct(e.missing_share_group)} of the rows of "
-                f"{e.sensitive_feature} = {e.group} ({e.n_group:,} rows) against {_pct(e.missing_share_rest)} of the "
-                f"other rows: {_points(d.value)} percentage points more{interval}, above the maximum of "
-                f"{_points(limit)} points. A value recorded less often for one group is a measurement-bias signal: "
-                "the model learns from worse data about that group."
+                f"In {where}, “{column}” is missing for {_pct(first.missing_share_group)} of the rows of "
+                f"{attr} = {group} ({first.n_group:,} rows) against {_pct(first.missing_share_rest)} of the other "
+                f"rows: {_points(d.value)} percentage points more{interval}, above the maximum of {_points(limit)} "
+                f"points.{also} A value recorded less often for one group is a measurement-bias signal: the model "
+                "learns from worse data about that group."
             ),
             metric="differential_missingness", value=d.value, ci_low=d.ci_low, ci_high=d.ci_high,
-            threshold=limit, comparison="<=", groups=(e.group,),
+            threshold=limit, comparison="<=", groups=(group,),
         ))
-    if not out:
-        entries = [e for e in dataset.differential_missingness if e.difference.value is not None]
-        largest = max(entries, key=lambda e: (e.difference.value, e.column), default=None)
-        detail = (
-            f" The largest gap is “{largest.column}” for {largest.sensitive_feature} = {largest.group}: "
-            f"{_points(largest.difference.value)} points (adjusted p = {largest.p_value_adjusted:.3g})."
-            if largest is not None and largest.difference.value > 0 and largest.p_value_adjusted is not None else ""
-        )
-        out.append(Finding(
-            check=f"data_quality.max_differential_missingness{suffix}", section="data_quality", status=Status.PASS,
-            title=f"No group is missing values materially more often ({'audited' if dataset.role == 'current' else 'reference'} data)",
-            message=(f"In {where}, no column is missing significantly and at least {_points(limit)} percentage points "
-                     f"more often for one sensitive group than for the other rows.{detail}"),
-            metric="differential_missingness", threshold=limit, comparison="<=",
-        ))
+    for d in datasets:
+        if any(role == d.role for by_role in flagged.values() for role in by_role):
+            continue
+        out.append(_no_gap(d, limit))
     return out
+
+
+def _no_gap(dataset: DatasetQuality, limit: float) -> Finding:
+    entries = [e for e in dataset.differential_missingness if e.difference.value is not None]
+    largest = max(entries, key=lambda e: (e.difference.value, e.column), default=None)
+    detail = (
+        f" The largest gap is “{largest.column}” for {largest.sensitive_feature} = {largest.group}: "
+        f"{_points(largest.difference.value)} points (adjusted p = {largest.p_value_adjusted:.3g})."
+        if largest is not None and largest.difference.value > 0 and largest.p_value_adjusted is not None else ""
+    )
+    suffix = "" if dataset.role == "current" else ".reference"
+    return Finding(
+        check=f"data_quality.max_differential_missingness{suffix}", section="data_quality", status=Status.PASS,
+        title=f"No group is missing values materially more often ({'audited' if dataset.role == 'current' else 'reference'} data)",
+        message=(f"In {_DATASET[dataset.role]}, no column is missing significantly and at least {_points(limit)} "
+                 f"percentage points more often for one sensitive group than for the other rows.{detail}"),
+        metric="differential_missingness", threshold=limit, comparison="<=",
+    )
 
 
 def _representation(result: DataQualityResult, policy: Policy) -> list[Finding]:

@@ -189,19 +189,14 @@ def _missingness(q: DataQualityResult, flagged: set[tuple]) -> list[dict]:
 
 
 def _key_numbers(q: DataQualityResult, flagged: set[tuple], level: str) -> list[dict]:
-    entries = [e for d in (q.current,) for e in d.differential_missingness if e.difference.value is not None]
-    out = []
-    dup = q.current.duplicates
-    if dup.duplicate_share is not None:
-        out.append({"label": "Duplicated rows (audited data)", "value": fmt_pct(dup.duplicate_share),
-                    "ci": f"{dup.n_duplicates:,} of {dup.n_rows:,} rows"})
-    if entries:
-        e = max(entries, key=lambda e: (e.difference.value, e.column))
-        ci = fmt_ci(e.difference, percent=True)
-        out.append({"label": f"Largest differential missingness: {e.column}, {e.sensitive_feature} = {e.group}",
-                    "value": f"{100 * e.difference.value:+.1f} points",
-                    "ci": f"{level} interval {ci}" if ci else (e.difference.reason or "")})
-    return out
+    """The one data-quality number for the summary: the largest differential missingness."""
+    entries = [e for e in q.current.differential_missingness if e.difference.value is not None]
+    if not entries:
+        return []
+    e = max(entries, key=lambda e: (e.difference.value, e.column))
+    value, ci = _points(e.difference)
+    return [{"label": f"Largest differential missingness: {e.column}, {e.sensitive_feature} = {e.group}",
+             "value": f"{value} points", "ci": f"{level} interval {ci} points" if ci else (e.difference.reason or "")}]
 
 
 def _methods(q: DataQualityResult, result: AuditResult, level: str) -> list[dict]:

@@ -13,7 +13,7 @@ __all__ = ["build", "feature_rows", "MAX_FEATURE_FIGURES"]
 MAX_FEATURE_FIGURES = 6
 _METRICS = {"roc_auc": "ROC AUC", "accuracy": "Accuracy", "mae": "Mean absolute error"}
 _TESTS = {"ks": "KS", "chi2": "χ²"}
-_DISTANCES = {"normalized_wasserstein": "Wasserstein (normalised)", "jensen_shannon": "Jensen-Shannon"}
+_DISTANCES = {"normalized_wasserstein": "Wasserstein", "jensen_shannon": "Jensen-Shannon"}
 
 
 def _p(x: float | None) -> str:
