@@ -33,6 +33,9 @@ __all__ = [
 ]
 
 
+_DISTANCE_NAMES = {"normalized_wasserstein": "normalised Wasserstein", "jensen_shannon": "Jensen-Shannon"}
+
+
 @dataclass(frozen=True)
 class DriftVerdict:
     """The drift rule applied to one feature.
@@ -136,16 +139,18 @@ class FeatureDrift:
         missing = (missing_share is not None and mp is not None and mp < alpha and m_ref is not None
                    and m_cur is not None and abs(m_cur - m_ref) >= missing_share)
         parts = []
+        shown = "p < 1e-15" if p is not None and p < 1e-15 else f"p = {p:.3g}"
         if p is None:
             parts.append(f"not tested ({self.reason or 'undefined'})")
         elif significant and large:
-            which = " and ".join(n for n, ok in ((self.distance_name.replace("_", " ") + " distance", by_distance),
-                                                 ("PSI", by_psi)) if ok) or "no effect threshold"
-            parts.append(f"distribution changed (adjusted p = {p:.3g}; {which} above threshold)")
+            name = _DISTANCE_NAMES.get(self.distance_name, self.distance_name.replace("_", " "))
+            which = " and ".join(n for n, ok in ((name + " distance", by_distance), ("PSI", by_psi)) if ok)
+            parts.append(f"distribution changed (adjusted {shown}; {which} above threshold)"
+                         if which else f"distribution changed (adjusted {shown})")
         elif significant:
-            parts.append(f"significant but small change (adjusted p = {p:.3g})")
+            parts.append(f"significant but small change (adjusted {shown})")
         elif large:
-            parts.append(f"large but not significant change (adjusted p = {p:.3g})")
+            parts.append(f"large but not significant change (adjusted {shown})")
         else:
             parts.append("no distribution change")
         if missing:

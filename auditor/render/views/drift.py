@@ -153,16 +153,19 @@ def _domain(d: DriftResult, level: str) -> dict | None:
     if dc is None:
         return {"reason": d.domain_reason or "not computed", "auc": "", "ci": "", "p": "", "rows": "", "method": "",
                 "top": []}
+    separated = dc.auc.ci_low is not None and dc.auc.ci_low > 0.5
     return {
         "reason": dc.auc.reason or "",
         "auc": fmt_num(dc.auc.value),
         "ci": fmt_ci(dc.auc),
-        "p": _p(dc.p_value),
+        "p": "p < 1e-15" if dc.p_value is not None and dc.p_value < 1e-15 else f"p = {_p(dc.p_value)}",
         "rows": f"{dc.n_reference:,} of {dc.n_reference_total:,} reference and {dc.n_current:,} of "
                 f"{dc.n_current_total:,} audited rows",
         "method": dc.method,
+        # when the sides cannot be told apart the importances are noise; a negative
+        # drop (shuffling helped) is noise anyway
         "top": [{"feature": i.feature, "importance": fmt_num(i.importance), "std": fmt_num(i.std)}
-                for i in dc.importances[:5]],
+                for i in dc.importances[:5] if i.importance > 0] if separated else [],
     }
 
 
