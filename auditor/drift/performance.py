@@ -3,7 +3,10 @@
 Both samples need labels. Each metric is bootstrapped in each sample
 independently (the two are independent samples), seeded, and the interval of the
 difference ``current - reference`` is the percentile interval of the differences
-of paired replicates. Rows are drawn in an order that depends only on their
+of paired replicates. Rows identical in every value the metric reads (a 0/1
+"correct" indicator for accuracy) are resampled as one cell with a multinomial
+draw of its count, which has the distribution of resampling the rows one by one
+and makes accuracy's bootstrap cost independent of the number of rows. Rows are drawn in an order that depends only on their
 values (:func:`auditor.bootstrap.canonical_order`), so shuffling the rows does not
 change any number.
 """
@@ -12,7 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from auditor.bootstrap import canonical_order, percentile_interval, resample_counts
+from auditor.bootstrap import MAX_CELLS, canonical_order, percentile_interval, resample_counts
 from auditor.drift.checks import as_rng, check_vector, check_weights
 from auditor.metrics import TieGroups, roc_auc, weighted_mean
 from auditor.results import Estimate
@@ -42,6 +45,17 @@ class _Sample:
         self.metric = metric
         # rows sorted by score: TieGroups sums contiguous runs
         self.ties = TieGroups(self.values[0]) if metric == "roc_auc" else None
+        # rows equal in every value and weight are interchangeable, and in canonical
+        # order they are contiguous: "cells" of identical rows
+        n = len(self.w)
+        if n:
+            same = np.ones(n - 1, dtype=bool)
+            for v in (*self.values, self.w):
+                same &= v[1:] == v[:-1]
+            self.starts = np.flatnonzero(np.r_[True, ~same])
+        else:
+            self.starts = np.zeros(0, dtype=np.int64)
+        self.cell_size = np.diff(np.r_[self.starts, n])
 
     def __call__(self, W: np.ndarray) -> np.ndarray:
         if self.metric == "roc_auc":
@@ -49,7 +63,27 @@ class _Sample:
         return weighted_mean(W, self.values[0])
 
     def replicates(self, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
-        out = [self(counts * self.w) for counts in resample_counts(len(self.w), n_resamples, rng)]
+        n, k = len(self.w), len(self.starts)
+        if n and k <= n // 2:
+            return self._cell_replicates(n_resamples, rng)
+        out = [self(counts * self.w) for counts in resample_counts(n, n_resamples, rng)]
+        return np.concatenate(out) if out else np.empty(0)
+
+    def _cell_replicates(self, n_resamples: int, rng: np.random.Generator) -> np.ndarray:
+        """How often a resample of the rows draws each cell is multinomial over the
+        cells' sizes: the same distribution as resampling rows, at the cost of the
+        number of distinct rows (two for a 0/1 correctness vector, at any size)."""
+        values = [v[self.starts] for v in self.values]
+        w = self.w[self.starts]
+        ties = TieGroups(values[0]) if self.metric == "roc_auc" else None
+        p = self.cell_size / self.cell_size.sum()
+        chunk = max(1, MAX_CELLS // len(p))
+        out, done = [], 0
+        while done < n_resamples:
+            b = min(chunk, n_resamples - done)
+            W = rng.multinomial(len(self.w), p, size=b).astype(float) * w
+            out.append(roc_auc(W, values[1], ties) if ties is not None else weighted_mean(W, values[0]))
+            done += b
         return np.concatenate(out) if out else np.empty(0)
 
 

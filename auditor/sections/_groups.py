@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from auditor.artifacts import SENSITIVE_GROUPS
 from auditor.context import AuditContext
 from auditor.fairness.groups import MAX_CATEGORIES, apply_bins
 
@@ -66,14 +67,34 @@ def sensitive_groups(ctx: AuditContext, bins: Mapping[str, int | Sequence[float]
             keep.append(col)
     if not keep:
         return SensitiveGroups(None, None, {}, "; ".join(left_out), reference_reason, tuple(left_out))
-    pooled = current[keep] if reference is None else pd.concat([current[keep], reference[keep]], ignore_index=True)
-    labels, described = apply_bins(pooled, {k: v for k, v in bins.items() if k in keep})
-    # plain strings: the engines label groups by their str
-    labels = labels.astype(str)
+    # both sections cut the same groups: once per audit (and per bins option)
+    key = f"{SENSITIVE_GROUPS}:{sorted((k, repr(v)) for k, v in bins.items())!r}"
+    cur, other, described = ctx.memo(key, lambda: _cut(current, reference, keep, bins))
+    return SensitiveGroups(cur, other, described, None, reference_reason, tuple(left_out))
+
+
+def _cut(current, reference, keep, bins):
     n = len(current)
+    binned = [c for c in keep if c in bins]
+    described: dict[str, tuple[str, ...]] = {}
+    columns = {}
+    for col in keep:
+        pooled = current[col] if reference is None else pd.concat([current[col], reference[col]], ignore_index=True)
+        if col in binned:
+            frame, cut = apply_bins(pooled.to_frame(), {col: bins[col]})
+            described.update(cut)
+            values = frame[col]
+        else:
+            values = pooled
+        # plain strings, as the engines label groups; str() of the few distinct
+        # values, not of a million rows
+        codes, uniques = pd.factorize(values, use_na_sentinel=True)
+        names = np.array([str(u.item() if hasattr(u, "item") else u) for u in uniques] + ["(missing)"], dtype=object)
+        columns[col] = names[codes]
+    labels = pd.DataFrame(columns)
     cur = labels.iloc[:n].reset_index(drop=True)
     other = None if reference is None else labels.iloc[n:].reset_index(drop=True)
-    return SensitiveGroups(cur, other, dict(described), None, reference_reason, tuple(left_out))
+    return cur, other, described
 
 
 def positive_labels(ctx: AuditContext, values: np.ndarray | None) -> np.ndarray | None:

@@ -124,3 +124,21 @@ def test_cbpe_on_adult_with_a_held_out_reference(adult_train, adult_test):
     auc = estimate_performance(s, y_ref, s_ref, metric="roc_auc", n_resamples=200, random_state=0)
     assert abs(auc.estimate.value - roc_auc_score(adult_test.y, s)) < 0.02
     assert auc.estimate.ci_low <= roc_auc_score(adult_test.y, s) <= auc.estimate.ci_high
+
+
+def test_cells_of_identical_rows_resample_like_the_rows():
+    # accuracy reads a 0/1 vector: two cells whose multinomial counts have the
+    # distribution of resampling the rows one by one
+    from auditor.bootstrap import resample_counts
+    from auditor.drift.performance import _Sample
+
+    rng = np.random.default_rng(0)
+    y, pred = rng.integers(0, 2, 3000), (rng.random(3000) < 0.7).astype(int)
+    sample = _Sample(y, pred, None, "accuracy", 1)
+    assert len(sample.starts) == 2
+    cells = sample.replicates(20_000, np.random.default_rng(1))
+    rows = np.concatenate([sample(c * sample.w) for c in resample_counts(3000, 20_000, np.random.default_rng(2))])
+    p = (y == pred).mean()
+    sd = np.sqrt(p * (1 - p) / 3000)
+    assert cells.std() == pytest.approx(sd, rel=0.03) and rows.std() == pytest.approx(sd, rel=0.03)
+    np.testing.assert_allclose(np.quantile(cells, [0.025, 0.975]), np.quantile(rows, [0.025, 0.975]), atol=0.25 * sd)
