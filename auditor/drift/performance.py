@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 
 from auditor.bootstrap import MAX_CELLS, canonical_order, percentile_interval, resample_counts
+from auditor.drift.auc import delong_auc
 from auditor.drift.checks import as_rng, check_vector, check_weights
 from auditor.metrics import TieGroups, roc_auc, weighted_mean
 from auditor.results import Estimate
@@ -100,6 +101,7 @@ def performance_shift(
     n_resamples: int = 1000,
     confidence_level: float = 0.95,
     random_state=0,
+    interval: str = "bootstrap",
 ) -> PerformanceShift:
     """A metric on both samples and its change, with bootstrap intervals.
 
@@ -118,6 +120,12 @@ def performance_shift(
         Bootstrap resamples of each sample.
     confidence_level : float, default 0.95
     random_state : int or numpy.random.Generator, default 0
+    interval : {"bootstrap", "delong"}, default "bootstrap"
+        ``"delong"`` (ROC AUC, unweighted only): DeLong's normal intervals for
+        each side and, the samples being independent, for the difference with
+        the two variances added. At a million rows a side it takes a second where
+        the bootstrap takes minutes, and agrees with it (the AUC is then close to
+        normal).
 
     Returns
     -------
@@ -137,6 +145,13 @@ def performance_shift(
     w = check_weights(sample_weight, len(yt), "sample_weight")
     w_ref = check_weights(sample_weight_reference, len(yt_ref), "sample_weight_reference")
     higher = METRICS[metric][1]
+    if interval not in ("bootstrap", "delong"):
+        raise ValueError(f"Expected interval 'bootstrap' or 'delong'. Got {interval!r} instead.")
+    if interval == "delong":
+        if metric != "roc_auc" or w is not None or w_ref is not None:
+            raise ValueError("Expected interval='delong' only for an unweighted ROC AUC. Got "
+                             f"metric={metric!r}{' with sample weights' if w is not None or w_ref is not None else ''}.")
+        return _delong_shift(yt, yp, yt_ref, yp_ref, pos_label, confidence_level)
     samples = {"reference": _Sample(yt_ref, yp_ref, w_ref, metric, pos_label), "current": _Sample(yt, yp, w, metric, pos_label)}
     points, reps, est = {}, {}, {}
     for side, s in samples.items():
@@ -152,4 +167,28 @@ def performance_shift(
         metric=metric, higher_is_better=higher, reference=est["reference"], current=est["current"],
         difference=difference, n_reference=len(yt_ref), n_current=len(yt), n_resamples=n_resamples,
         confidence_level=confidence_level,
+    )
+
+
+def _delong_shift(yt, score, yt_ref, score_ref, pos_label, confidence_level) -> PerformanceShift:
+    from scipy import stats
+
+    sides = {}
+    for side, (y, s) in {"reference": (yt_ref, score_ref), "current": (yt, score)}.items():
+        d = delong_auc((np.asarray(y) == pos_label).astype(int), np.asarray(s, dtype=float), confidence_level=confidence_level)
+        sides[side] = d
+    est = {side: Estimate.of(d.auc, (d.ci_low, d.ci_high), reason=d.reason,
+                             undefined_reason=f"roc_auc is undefined on the {side} data (fewer than two rows of a class)")
+           for side, d in sides.items()}
+    ref, cur = sides["reference"], sides["current"]
+    if ref.auc is None or cur.auc is None:
+        difference = Estimate.undefined("roc_auc is undefined on a side")
+    else:
+        diff = cur.auc - ref.auc
+        half = stats.norm.ppf(0.5 + confidence_level / 2) * float(np.hypot(ref.se, cur.se))
+        difference = Estimate.of(diff, (diff - half, diff + half))
+    return PerformanceShift(
+        metric="roc_auc", higher_is_better=True, reference=est["reference"], current=est["current"],
+        difference=difference, n_reference=len(yt_ref), n_current=len(yt), n_resamples=0,
+        confidence_level=confidence_level, interval_method="DeLong",
     )

@@ -238,7 +238,8 @@ class PerformanceShift:
     """A metric on the reference and on the current data, and their difference.
 
     ``difference`` is ``current - reference``; with ``higher_is_better`` a
-    negative difference is a loss.
+    negative difference is a loss. ``interval_method`` is ``"percentile bootstrap"``
+    (``n_resamples`` of each side) or ``"DeLong"`` (ROC AUC on large data).
     """
 
     metric: str
@@ -250,6 +251,7 @@ class PerformanceShift:
     n_current: int
     n_resamples: int
     confidence_level: float
+    interval_method: str = "percentile bootstrap"
 
 
 @dataclass(frozen=True)

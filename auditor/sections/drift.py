@@ -191,14 +191,15 @@ class DriftSection(Section):
             return {"performance_reason": why, "estimated_reason": why}
         rows = ref.n_rows + ctx.n_rows
         n_resamples = self.resamples(rows)
-        if n_resamples < self.n_resamples:
+        capped = n_resamples < self.n_resamples
+        if capped:
             notes.append(
                 f"Bootstrap resamples reduced from {self.n_resamples:,} to {n_resamples:,} because the two sides hold "
-                f"{rows:,} rows (cap: {self.max_resample_rows:,} resampled rows); the intervals are coarser, and "
-                "narrow at this size."
+                f"{rows:,} rows (cap: {self.max_resample_rows:,} resampled rows); at this size the intervals are "
+                "narrow, and the ROC AUC's are DeLong's instead of the bootstrap's."
             )
         if ctx.has_labels:
-            return {"performance": self._shift(ctx, preds, n_resamples, level),
+            return {"performance": self._shift(ctx, preds, n_resamples, level, delong=capped),
                     "estimated_reason": "the audited rows have labels: the realised performance is shown instead"}
         out = {"performance_reason": "the audited rows have no labels yet: the performance is estimated instead"}
         score, score_ref = ctx.y_score, ctx.score_of(preds)
@@ -222,7 +223,7 @@ class DriftSection(Section):
             )
         return out
 
-    def _shift(self, ctx: AuditContext, preds, n_resamples: int, level: float) -> tuple:
+    def _shift(self, ctx: AuditContext, preds, n_resamples: int, level: float, *, delong: bool = False) -> tuple:
         ref = ctx.reference
         out = []
         if ctx.task == "regression":
@@ -235,7 +236,7 @@ class DriftSection(Section):
             out.append(performance_shift(
                 ctx.y_true_pos.astype(np.int64), score, positive_labels(ctx, ref.y_true), score_ref, metric="roc_auc",
                 pos_label=1, n_resamples=n_resamples, confidence_level=level,
-                random_state=ctx.rng("drift.performance.roc_auc")))
+                random_state=ctx.rng("drift.performance.roc_auc"), interval="delong" if delong else "bootstrap"))
         true_ref, labels = ctx.encode(ref.y_true, "y_reference")
         pred_ref, _ = ctx.encode(preds.y_pred, "the model's predictions on the reference")
         # one label list for both sides: a label only the reference has gets a new code

@@ -142,3 +142,18 @@ def test_cells_of_identical_rows_resample_like_the_rows():
     sd = np.sqrt(p * (1 - p) / 3000)
     assert cells.std() == pytest.approx(sd, rel=0.03) and rows.std() == pytest.approx(sd, rel=0.03)
     np.testing.assert_allclose(np.quantile(cells, [0.025, 0.975]), np.quantile(rows, [0.025, 0.975]), atol=0.25 * sd)
+
+
+def test_delong_intervals_agree_with_the_bootstrap(scored):
+    from sklearn.metrics import roc_auc_score
+
+    y, s, y_ref, s_ref = scored
+    boot = performance_shift(y, s, y_ref, s_ref, metric="roc_auc", n_resamples=2000, random_state=0)
+    fast = performance_shift(y, s, y_ref, s_ref, metric="roc_auc", interval="delong")
+    assert fast.interval_method == "DeLong" and fast.n_resamples == 0
+    assert fast.reference.value == pytest.approx(roc_auc_score(y_ref, s_ref), abs=1e-12)
+    assert fast.difference.value == pytest.approx(boot.difference.value, abs=1e-12)
+    for a, b in ((fast.reference, boot.reference), (fast.current, boot.current), (fast.difference, boot.difference)):
+        assert a.ci_high - a.ci_low == pytest.approx(b.ci_high - b.ci_low, rel=0.1)
+    with pytest.raises(ValueError, match="only for an unweighted ROC AUC"):
+        performance_shift(y, s, y_ref, s_ref, metric="accuracy", interval="delong")

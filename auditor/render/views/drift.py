@@ -199,7 +199,8 @@ def _performance(d: DriftResult, level: str) -> list[dict]:
             "difference": fmt_num(s.difference.value), "difference_ci": fmt_ci(s.difference),
             "direction": "higher is better" if s.higher_is_better else "lower is better",
             "reason": s.difference.reason or s.reference.reason or s.current.reason or "",
-            "resamples": f"{s.n_resamples:,}",
+            "interval": (f"{s.n_resamples:,} bootstrap resamples of each side" if s.n_resamples
+                         else f"{s.interval_method}'s normal interval, the two sides' variances added"),
         }
         for s in d.performance
     ]
@@ -267,10 +268,11 @@ def _methods(d: DriftResult, result: AuditResult, level: str) -> list[dict]:
     if d.groups:
         rows.append({"label": "Groups", "value": f"per-feature drift within each group with at least {d.min_group_rows:,} rows "
                      "on both sides, adjusted over every (group, feature) test"})
-    if d.performance:
-        rows.append({"label": "Performance intervals", "value": f"{level} percentile intervals from "
-                     f"{d.performance[0].n_resamples:,} bootstrap resamples of each side, drawn independently; the "
-                     "difference's interval from the paired replicates"})
+    for s in d.performance:
+        how = (f"{level} percentile intervals from {s.n_resamples:,} bootstrap resamples of each side, drawn "
+               "independently; the difference's interval from the paired replicates" if s.n_resamples else
+               f"{level} {s.interval_method} intervals; the difference's from both sides' variances (independent samples)")
+        rows.append({"label": f"{_METRICS.get(s.metric, s.metric)} intervals", "value": how})
     if d.estimated:
         rows.append({"label": "Label-free estimate", "value": d.estimated[0].method})
     return rows
