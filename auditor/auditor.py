@@ -416,6 +416,9 @@ class Auditor:
             sample_weight=self._data.sample_weight is not None,
             dataset_name=self._data_name,
             has_labels=self._data.has_labels,
+            notes=() if self._data.has_labels else (
+                "The audited rows came without true outcomes: the analyses that need them were skipped, and the "
+                "performance is estimated from the model's scores where a labelled reference allows it.",),
             n_reference_rows=None if self._reference is None else self._reference.n_rows,
             reference_name="" if self._reference is None else self._reference.name,
             reference_has_labels=self._reference is not None and self._reference.has_labels,
