@@ -37,6 +37,8 @@ def adult(tmp_path_factory):
         "[audit]\nn_bootstrap = 200\n[policy.performance]\nmin_roc_auc = 0.7\n"
         "[policy.fairness]\nmin_selection_rate_ratio = 0.01\nmax_equalized_odds_difference = 0.5\n"
         "judge_intersections = false\nproxy_warning_strength = false\n"
+        # Adult's native_country is missing 8 points more often for Asian-Pac-Islander: a real data finding
+        "[policy.data_quality]\nmax_differential_missingness = false\n"
     )
     (d / "strict.toml").write_text("[audit]\nn_bootstrap = 200\n[policy.performance]\nmin_roc_auc = 0.999\n")
     return d, trust
