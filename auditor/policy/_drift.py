@@ -233,7 +233,14 @@ def _performance_check(result: DriftResult, p) -> list[Finding]:
                         None if d.ci_low is None else -d.ci_low, d.reason)
         what = f"The loss of {_METRIC_LABELS.get(shift.metric, shift.metric)}"
     else:
-        drop, what = d, f"The rise of the {_METRIC_LABELS.get(shift.metric, shift.metric)}"
+        # an error is in the target's units: its rise is judged relative to the reference's error
+        ref = shift.reference.value
+        if ref is None or ref <= 0 or d.value is None:
+            drop = Estimate.undefined(d.reason or "the reference's error is zero or undefined, so a relative rise is undefined")
+        else:
+            drop = Estimate(d.value / ref, None if d.ci_low is None else d.ci_low / ref,
+                            None if d.ci_high is None else d.ci_high / ref, d.reason)
+        what = f"The rise of the {_METRIC_LABELS.get(shift.metric, shift.metric)}, relative to the reference's,"
     finding = threshold_finding(
         check="drift.max_performance_drop", section="drift",
         title=f"{_TITLES.get(shift.metric, shift.metric)} drop <= {p.max_performance_drop:g}",
@@ -241,7 +248,7 @@ def _performance_check(result: DriftResult, p) -> list[Finding]:
                 f"({_num(shift.current.value)})",
         estimate=drop, threshold=p.max_performance_drop, comparison="<=", confidence_level=shift.confidence_level,
         consequence="The model performs materially worse on the audited rows than on the reference.",
-        metric=shift.metric,
+        metric=shift.metric, percent=not shift.higher_is_better,
     )
     return [finding]
 

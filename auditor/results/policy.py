@@ -219,9 +219,10 @@ class DriftPolicy:
         reference rows (0.5: indistinguishable); judged on its DeLong interval
         (PASS when the whole interval is below, INCONCLUSIVE when it straddles).
     max_performance_drop : float or None, default=0.05
-        Largest loss of ROC AUC (binary with scores; else accuracy, or the rise
-        of the mean absolute error for regression) from the reference rows to
-        the audited rows, judged on the interval of the difference.
+        Largest loss of ROC AUC (binary with scores; else accuracy) from the
+        reference rows to the audited rows, judged on the interval of the
+        difference; for regression, the largest rise of the mean absolute error
+        as a share of the reference's (0.05: 5% larger errors).
     """
 
     alpha: float = 0.05

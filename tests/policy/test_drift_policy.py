@@ -122,10 +122,13 @@ def test_performance_drop_reads_the_direction_of_the_metric():
     f = next(f for f in drift_findings(auc, Policy()) if f.check == "drift.max_performance_drop")
     assert f.status is Status.FAIL and f.value == pytest.approx(0.1) and (f.ci_low, f.ci_high) == pytest.approx((0.08, 0.12))
     assert "loss of ROC AUC" in f.message
-    # for an error, a rise is the drop
-    mae = drift_result([feature(p=0.9)], performance=(shift("mae", False, 1.0, 1.02, 0.01, 0.03),))
+    # for an error, a rise is the drop, relative to the reference's error (units of the target)
+    mae = drift_result([feature(p=0.9)], performance=(shift("mae", False, 40.0, 40.8, 0.4, 1.2),))
     f = next(f for f in drift_findings(mae, Policy()) if f.check == "drift.max_performance_drop")
-    assert f.status is Status.PASS and f.value == pytest.approx(0.02) and "rise of the mean absolute error" in f.message
+    assert f.status is Status.PASS and f.value == pytest.approx(0.02) and (f.ci_low, f.ci_high) == pytest.approx((0.01, 0.03))
+    assert "rise of the mean absolute error, relative to the reference's" in f.message and "2.0%" in f.message
+    worse = drift_result([feature(p=0.9)], performance=(shift("mae", False, 40.0, 44.0, 3.0, 5.0),))
+    assert checks(drift_findings(worse, Policy()))["drift.max_performance_drop"] is Status.FAIL
 
 
 def test_the_estimate_is_judged_against_the_minimum_roc_auc():
