@@ -1,4 +1,4 @@
-"""auditor: audit a trained model for performance, explanations and fairness.
+"""auditor: audit a trained model for performance, explanations, fairness, data quality and drift.
 
 >>> from auditor import Auditor
 >>> result = Auditor(model, X, y, sensitive_features=["sex"]).run()  # doctest: +SKIP
@@ -11,6 +11,8 @@ from auditor.diff import AuditDiff, diff_results
 from auditor.policy import rejudge
 from auditor.results import (
     AuditResult,
+    DataQualityPolicy,
+    DriftPolicy,
     Estimate,
     ExplanationPolicy,
     FairnessPolicy,
@@ -28,6 +30,8 @@ from auditor.results import (
 )
 from auditor.sections import (
     AgreementSection,
+    DataQualitySection,
+    DriftSection,
     FairnessSection,
     ImportanceSection,
     LimeSection,
@@ -46,6 +50,10 @@ __all__ = [
     "AuditDiff",
     "AgreementSection",
     "AuditResult",
+    "DataQualityPolicy",
+    "DataQualitySection",
+    "DriftPolicy",
+    "DriftSection",
     "Estimate",
     "ExplanationPolicy",
     "FairnessPolicy",

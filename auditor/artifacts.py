@@ -12,12 +12,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ShapValues", "SHAP_VALUES", "SHAP_RUN", "X_MODEL", "TRANSFORMED"]
+__all__ = ["ShapValues", "SHAP_VALUES", "SHAP_RUN", "X_MODEL", "TRANSFORMED", "REFERENCE_PREDICTIONS", "SENSITIVE_GROUPS"]
 
 #: The model's input: its columns of X, in its order (``ctx.X_model``).
 X_MODEL = "X_model"
 #: The design matrix the final estimator sees (``ctx.transformed``).
 TRANSFORMED = "transformed"
+#: The model's :class:`~auditor.model.Predictions` on the reference rows
+#: (``ctx.reference_predictions``), computed once for every section comparing with them.
+REFERENCE_PREDICTIONS = "reference.predictions"
+#: Prefix of the memo keys of the sensitive groups of the audited and reference
+#: rows cut alike (one per ``bins`` option; the data-quality and drift sections share it).
+SENSITIVE_GROUPS = "reference.sensitive_groups"
 #: The SHAP section's run (:class:`auditor.explain.ShapRun`): explainer, values and
 #: the means to explain further rows (the agreement section asks it for LIME rows).
 SHAP_RUN = "explain.shap_run"

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 from numbers import Integral, Real
 from typing import Any, Literal
 
+import pandas as pd
+
 from auditor import policy as _policy
 from auditor._provenance import auditor_version, library_versions, model_fingerprint, utc_now
 from auditor.context import AuditContext, SkipSection
@@ -21,9 +23,10 @@ from auditor.data import (
 )
 from auditor.errors import AuditInputError
 from auditor.fairness.labels import check_group_labels
-from auditor.model import ModelAdapter, PredictionsAdapter, SuppliedPredictions
+from auditor.model import ModelAdapter, PredictionsAdapter, SuppliedPredictions, same_label
 from auditor.preflight import check_probabilities, preflight
 from auditor.progress import ProgressReporter, as_reporter
+from auditor.reference import validate_reference
 from auditor.results import (
     SCHEMA_VERSION,
     AuditConfig,
@@ -84,8 +87,11 @@ class Auditor:
     X : pandas.DataFrame
         The rows to audit, with every column the model takes, plus any sensitive
         columns. It is never modified; its index is kept only to name rows.
-    y : array-like of shape (n_rows,)
-        True outcomes.
+    y : array-like of shape (n_rows,) or None
+        True outcomes; ``None`` when the audited rows have no labels yet. The
+        sections that need them are then skipped with the reason, and the drift
+        section estimates the performance from the model's calibrated scores
+        (binary tasks, with ``X_reference`` and ``y_reference``).
     sensitive_features : str, list of str, Series, DataFrame or array, optional
         Column names of ``X``, or values aligned with ``X`` (a pandas object must
         have ``X``'s index). A column the model was not trained on is used only for
@@ -98,6 +104,20 @@ class Auditor:
         Without it, {0, 1}/{-1, 1}/{False, True} resolve to 1/True; any other
         pair resolves to the last class with a recorded warning.
     sample_weight : array-like of shape (n_rows,), optional
+    X_reference : pandas.DataFrame, optional
+        Reference rows to compare the audited rows with, typically the training
+        data or an earlier period's: the data-quality section compares with it and
+        the drift section measures what changed. It must have every column the
+        model takes. The model is called on it once.
+    y_reference : array-like of shape (n_reference,), optional
+        The reference rows' true outcomes (performance on both sides, label drift,
+        and the estimate of the performance when ``y`` is ``None``: then the
+        reference must be rows the model was not trained on).
+    sensitive_features_reference : optional
+        The reference rows' sensitive values; needed only when
+        ``sensitive_features`` were given as values rather than column names
+        (names are looked up in ``X_reference``). Without them the group
+        comparisons with the reference are left out, with the reason.
     random_state : int, default=0
         Seeds every random step (bootstrap, sampling, LIME); recorded in the result.
         The same inputs and seed give the same JSON apart from the timestamp.
@@ -114,8 +134,8 @@ class Auditor:
         Bootstrap resamples behind confidence intervals (0 turns them off).
     sensitive_nan : {"raise", "group"}, default="raise"
         Missing sensitive values are an error, or an explicit "(missing)" group.
-    model_name, data_name : str, optional
-        How the report names the model and the data.
+    model_name, data_name, reference_name : str, optional
+        How the report names the model, the data and the reference data.
     model_card : ModelCard, dict or path, optional
         What the model's owners state about it: intended use, out-of-scope uses,
         limitations, sign-off... (a TOML/YAML file, or its ``[model_card]``
@@ -141,6 +161,9 @@ class Auditor:
         X: Any,
         y: Any,
         *,
+        X_reference: Any = None,
+        y_reference: Any = None,
+        sensitive_features_reference: Any = None,
         sensitive_features: Any = None,
         task: str = "auto",
         pos_label: Any = None,
@@ -154,6 +177,7 @@ class Auditor:
         model_name: str | None = None,
         data_name: str | None = None,
         model_card: ModelCard | dict | str | None = None,
+        reference_name: str | None = None,
         errors: Literal["record", "raise"] = "record",
         n_jobs: int | None = None,
     ) -> None:
@@ -180,11 +204,13 @@ class Auditor:
         if X is not None or supplied is None:
             X_valid, index = validate_X(X)
         n = None if X_valid is None else len(X_valid)
-        y_true, target_name = validate_target(y, n, index, name="y" if supplied is None else "y_true")
-        n = len(y_true)
+        if y is None and supplied is None and X_valid is not None:
+            # no labels yet: the sections that need them are skipped with the reason
+            y_true, target_name = None, "target"
+        else:
+            y_true, target_name = validate_target(y, n, index, name="y" if supplied is None else "y_true")
+            n = len(y_true)
         if index is None:
-            import pandas as pd
-
             index = pd.RangeIndex(n)
         sensitive = validate_sensitive_features(sensitive_features, X_valid, n, index, sensitive_nan=sensitive_nan)
         weights = validate_sample_weight(sample_weight, n, index)
@@ -196,6 +222,16 @@ class Auditor:
         else:
             y_pred, _ = validate_target(supplied.y_pred, n, index, name="y_pred")
             self._adapter = PredictionsAdapter.from_predictions(supplied, y_true, y_pred, task=task, pos_label=pos_label)
+        self._reference = validate_reference(
+            X_reference, y_reference, X=X_valid, sensitive=sensitive,
+            model_columns=self._adapter.feature_names or (() if X_valid is None else tuple(X_valid.columns)),
+            sensitive_features_reference=sensitive_features_reference, sensitive_nan=sensitive_nan,
+            name=reference_name or "",
+        )
+        if self._reference is not None:
+            if y_true is None and self._reference.target_name:
+                target_name = self._reference.target_name
+            self._check_reference_labels()
         self._data = AuditData(X_valid, y_true, sensitive.frame, weights, index, target_name)
         self._predictions = None
         self._model_name = model_name or self._adapter.name
@@ -204,6 +240,23 @@ class Auditor:
         if supplied is None:
             self._setup_warnings += preflight(self._adapter, self._data, task=task)
         self._setup_warnings += check_group_labels(sensitive.frame, self.sections)
+
+    def _check_reference_labels(self) -> None:
+        classes = self._adapter.classes
+        y_ref = self._reference.y_true
+        if classes is None or y_ref is None:
+            return
+        present = [v.item() if hasattr(v, "item") else v for v in pd.unique(pd.Series(y_ref, dtype=object))]
+        unknown = [v for v in present if not any(same_label(v, c) for c in classes)]
+        if len(unknown) == len(present):
+            raise ValueError(
+                f"Expected y_reference's labels to be among the model's classes {[c.item() if hasattr(c, 'item') else c for c in classes]!r}. "
+                f"Got {unknown[:10]!r} instead (check the target's encoding)."
+            )
+        if unknown:
+            self._adapter.warnings.append(
+                f"y_reference contains label(s) {unknown!r} that the model never predicts."
+            )
 
     # -- alternative constructor ---------------------------------------------------
     @classmethod
@@ -286,6 +339,7 @@ class Auditor:
             confidence_level=self.confidence_level,
             n_jobs=self.n_jobs,
             progress=progress,
+            reference=self._reference,
         )
         for key, value in getattr(self, "_memo_seed", {}).items():
             # the model's inputs the prediction already built: computed once
@@ -379,6 +433,9 @@ class Auditor:
                 data_fingerprint=data_fingerprint(
                     self._data.X, self._data.y_true, self._data.sensitive_features, self._data.sample_weight
                 ),
+                reference_fingerprint=None if (ref := self._reference) is None else data_fingerprint(
+                    ref.X, ref.y_true, pd.DataFrame() if ref.sensitive_features is None else ref.sensitive_features, None
+                ),
                 model_fingerprint=model_fingerprint(None if self._model is None else self._model.estimator),
             ),
             verdict=worst_status(f.status for f in findings),
@@ -410,6 +467,13 @@ class Auditor:
             score_kind=ctx.score_kind,  # type: ignore[arg-type]
             sample_weight=self._data.sample_weight is not None,
             dataset_name=self._data_name,
+            has_labels=self._data.has_labels,
+            notes=() if self._data.has_labels else (
+                "The audited rows came without true outcomes: the analyses that need them were skipped, and the "
+                "performance is estimated from the model's scores where a labelled reference allows it.",),
+            n_reference_rows=None if self._reference is None else self._reference.n_rows,
+            reference_name="" if self._reference is None else self._reference.name,
+            reference_has_labels=self._reference is not None and self._reference.has_labels,
         )
 
 

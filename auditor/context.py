@@ -12,13 +12,20 @@ from typing import Any, TypeVar
 import numpy as np
 import pandas as pd
 
-from auditor.artifacts import TRANSFORMED, X_MODEL
+from auditor.artifacts import REFERENCE_PREDICTIONS, TRANSFORMED, X_MODEL
 from auditor.data import AuditData
 from auditor.model import ModelAdapter, Predictions, Task, same_label
 from auditor.progress import ProgressReporter, Silent
+from auditor.reference import ReferenceData
 from auditor.results import RecordedWarning, SectionResult
 
-__all__ = ["AuditContext", "Predictions", "SkipSection", "stable_seed"]
+__all__ = ["AuditContext", "Predictions", "SkipSection", "stable_seed", "NO_LABELS"]
+
+#: Why a section that needs the true outcomes is skipped when the audit has none.
+NO_LABELS = (
+    "needs the true outcomes y; the audited rows have none yet (Auditor(model, X, None, ...)). "
+    "The drift section estimates the performance without labels when X_reference and y_reference are given"
+)
 
 T = TypeVar("T")
 
@@ -63,8 +70,10 @@ class AuditContext:
         confidence_level: float = 0.95,
         n_jobs: int | None = None,
         progress: ProgressReporter | None = None,
+        reference: ReferenceData | None = None,
     ) -> None:
         self.data = data
+        self.reference = reference
         self.model = model
         self.predictions = predictions
         self.task = task
@@ -91,7 +100,16 @@ class AuditContext:
         return self.data.X
 
     @property
+    def has_labels(self) -> bool:
+        """Whether the audited rows come with their true outcomes."""
+        return self.data.y_true is not None
+
+    @property
     def y_true(self) -> np.ndarray:
+        """The true outcomes; a section reading them in an audit without labels is
+        skipped (:class:`SkipSection`) with the reason."""
+        if self.data.y_true is None:
+            raise SkipSection(NO_LABELS)
         return self.data.y_true
 
     @property
@@ -119,19 +137,41 @@ class AuditContext:
     # -- label encodings (classification) -----------------------------------------
     def _encode_labels(self) -> None:
         self.labels: tuple[Any, ...] = ()
-        self.y_true_code: np.ndarray | None = None
+        self._y_true_code: np.ndarray | None = None
         self.y_pred_code: np.ndarray | None = None
         if not self.is_classification:
             return
         labels = list(self.classes)
         # labels of y the model never predicts still count as rows of the
         # confusion matrix
-        for v in pd.unique(pd.Series(self.y_true, dtype=object)):
+        if self.has_labels:
+            for v in pd.unique(pd.Series(self.y_true, dtype=object)):
+                if not any(same_label(v, c) for c in labels):
+                    labels.append(v)
+        self.labels = tuple(labels)
+        if self.has_labels:
+            self._y_true_code = _encode(self.y_true, labels, "y")
+        self.y_pred_code = _encode(self.y_pred, labels, "the model's predictions")
+
+    @property
+    def y_true_code(self) -> np.ndarray | None:
+        """Classification: each row's true label as an index into ``labels``
+        (``None`` for regression; skips the section without labels)."""
+        if self.is_classification and not self.has_labels:
+            raise SkipSection(NO_LABELS)
+        return self._y_true_code
+
+    def encode(self, values: np.ndarray, what: str) -> tuple[np.ndarray, tuple[Any, ...]]:
+        """Codes of classification labels ``values`` over ``labels``, extended by any
+        label they hold that ``labels`` lacks (the reference's labels, say).
+
+        Returns the codes and the extended labels.
+        """
+        labels = list(self.labels)
+        for v in pd.unique(pd.Series(np.asarray(values), dtype=object)):
             if not any(same_label(v, c) for c in labels):
                 labels.append(v)
-        self.labels = tuple(labels)
-        self.y_true_code = _encode(self.y_true, labels, "y")
-        self.y_pred_code = _encode(self.y_pred, labels, "the model's predictions")
+        return _encode(values, labels, what), tuple(labels)
 
     @property
     def pos_index(self) -> int | None:
@@ -160,7 +200,10 @@ class AuditContext:
     def y_score(self) -> np.ndarray | None:
         """Binary: a score where higher means the positive class; multiclass: the
         ``(n_rows, n_classes)`` probabilities or decision scores; else ``None``."""
-        p = self.predictions
+        return self.score_of(self.predictions)
+
+    def score_of(self, p: Predictions) -> np.ndarray | None:
+        """The scores of ``p`` as :attr:`y_score` gives them (for the reference's predictions too)."""
         if self.task == "binary":
             if p.proba is not None:
                 return p.proba[:, self.pos_index]
@@ -219,6 +262,14 @@ class AuditContext:
         """The artefact ``key`` if an earlier step computed it, else ``None``
         (never triggers a computation)."""
         return self._memo.get(key)
+
+    @property
+    def reference_predictions(self) -> Predictions | None:
+        """The model's outputs on the reference rows, computed once on first use;
+        ``None`` without reference data or without the model."""
+        if self.reference is None or self.model is None:
+            return None
+        return self.memo(REFERENCE_PREDICTIONS, lambda: self.model.predictions(self.reference.X))
 
     @property
     def X_model(self) -> Any:

@@ -44,7 +44,9 @@ class AuditData:
     X : pandas.DataFrame
         Every column the caller passed, on a ``RangeIndex``; ``None`` only for an
         audit built from predictions without features.
-    y_true : numpy.ndarray
+    y_true : numpy.ndarray or None
+        ``None`` when the audited rows have no true outcomes yet (sections that
+        need them are skipped, with the reason).
     sensitive_features : pandas.DataFrame
         One column per sensitive feature (possibly no column), on a ``RangeIndex``.
     sample_weight : numpy.ndarray or None
@@ -54,7 +56,7 @@ class AuditData:
     """
 
     X: pd.DataFrame | None
-    y_true: np.ndarray
+    y_true: np.ndarray | None
     sensitive_features: pd.DataFrame
     sample_weight: np.ndarray | None
     index: pd.Index
@@ -62,11 +64,17 @@ class AuditData:
 
     @property
     def n_rows(self) -> int:
-        return len(self.y_true)
+        return len(self.index)
+
+    @property
+    def has_labels(self) -> bool:
+        return self.y_true is not None
 
 
-def validate_X(X: Any) -> tuple[pd.DataFrame, pd.Index]:
+def validate_X(X: Any, *, name: str = "X") -> tuple[pd.DataFrame, pd.Index]:
     """Return ``X`` as a DataFrame on a RangeIndex, and its original index.
+
+    ``name`` is the argument named in errors (``"X_reference"``).
 
     Raises
     ------
@@ -77,56 +85,59 @@ def validate_X(X: Any) -> tuple[pd.DataFrame, pd.Index]:
     """
     if isinstance(X, pd.Series):
         raise TypeError(
-            "Expected X to be a 2-D pandas DataFrame. Got a Series instead; "
-            "use X.to_frame() for a single feature."
+            f"Expected {name} to be a 2-D pandas DataFrame. Got a Series instead; "
+            f"use {name}.to_frame() for a single feature."
         )
     if isinstance(X, pd.DataFrame):
         frame = X
     elif isinstance(X, np.ndarray) or hasattr(X, "__array__"):
         arr = np.asarray(X)
         if arr.ndim != 2:
-            raise AuditInputError(f"Expected X to be 2-D (rows, columns). Got an array with shape {arr.shape} instead.")
+            raise AuditInputError(f"Expected {name} to be 2-D (rows, columns). Got an array with shape {arr.shape} instead.")
         frame = pd.DataFrame(arr, columns=[f"x{i}" for i in range(arr.shape[1])])
     else:
-        raise TypeError(f"Expected X to be a pandas DataFrame or a 2-D array. Got {type(X).__name__} instead.")
+        raise TypeError(f"Expected {name} to be a pandas DataFrame or a 2-D array. Got {type(X).__name__} instead.")
     if frame.shape[0] == 0 or frame.shape[1] == 0:
         raise AuditInputError(
-            f"Expected X to have at least one row and one column. Got shape {frame.shape} instead."
+            f"Expected {name} to have at least one row and one column. Got shape {frame.shape} instead."
         )
     non_str = [c for c in frame.columns if not isinstance(c, str)]
     if non_str:
         raise AuditInputError(
-            f"Expected X's column names to be strings. Got {non_str[:5]!r}; "
-            "rename them, e.g. X.columns = X.columns.astype(str)."
+            f"Expected {name}'s column names to be strings. Got {non_str[:5]!r}; "
+            f"rename them, e.g. {name}.columns = {name}.columns.astype(str)."
         )
     dupes = sorted({c for c in frame.columns if (frame.columns == c).sum() > 1})
     if dupes:
-        raise AuditInputError(f"Expected unique column names in X. Got duplicates: {dupes}.")
+        raise AuditInputError(f"Expected unique column names in {name}. Got duplicates: {dupes}.")
     index = frame.index.copy()
     positional = frame.reset_index(drop=True)
     return positional, index
 
 
-def _check_aligned(obj: Any, index: pd.Index | None, name: str) -> None:
+def _check_aligned(obj: Any, index: pd.Index | None, name: str, of: str = "X") -> None:
     # Aligning by label would silently reorder, and a non-unique index makes label
     # alignment ambiguous; requiring the very same index rules out both.
     if index is None or not isinstance(obj, (pd.Series, pd.DataFrame)):
         return
     if not obj.index.equals(index):
         raise AuditInputError(
-            f"Expected {name} to have the same index as X (same labels, same order). "
+            f"Expected {name} to have the same index as {of} (same labels, same order). "
             f"Got a different index (first labels {list(obj.index[:3])!r} vs "
             f"{list(index[:3])!r}); align it, or pass a numpy array to match rows by position."
         )
 
 
-def _check_length(n: int, expected: int, name: str) -> None:
+def _check_length(n: int, expected: int, name: str, of: str = "X") -> None:
     if n != expected:
-        raise AuditInputError(f"Expected {name} to have {expected} rows, one per row of X. Got {n} instead.")
+        raise AuditInputError(f"Expected {name} to have {expected} rows, one per row of {of}. Got {n} instead.")
 
 
-def validate_target(y: Any, n_rows: int | None, index: pd.Index | None, *, name: str = "y") -> tuple[np.ndarray, str]:
-    """Return the target as a 1-D array and its display name.
+def validate_target(
+    y: Any, n_rows: int | None, index: pd.Index | None, *, name: str = "y", of: str = "X"
+) -> tuple[np.ndarray, str]:
+    """Return the target as a 1-D array and its display name (``of`` names the
+    rows it must match in errors).
 
     Raises
     ------
@@ -142,7 +153,7 @@ def validate_target(y: Any, n_rows: int | None, index: pd.Index | None, *, name:
             raise AuditInputError(f"Expected {name} to be one column. Got a DataFrame with {y.shape[1]} columns.")
         y = y.iloc[:, 0]
     if isinstance(y, pd.Series):
-        _check_aligned(y, index, name)
+        _check_aligned(y, index, name, of)
         if y.name is not None:
             target_name = str(y.name)
         missing = y.isna().to_numpy()
@@ -157,7 +168,7 @@ def validate_target(y: Any, n_rows: int | None, index: pd.Index | None, *, name:
     if values.ndim != 1:
         raise AuditInputError(f"Expected {name} to be 1-D. Got shape {values.shape} instead.")
     if n_rows is not None:
-        _check_length(len(values), n_rows, name)
+        _check_length(len(values), n_rows, name, of)
     if len(values) == 0:
         raise AuditInputError(f"Expected {name} to have at least one row. Got none.")
     if missing is not None and missing.any():
@@ -220,6 +231,8 @@ def validate_sensitive_features(
     index: pd.Index | None,
     *,
     sensitive_nan: SensitiveNan = "raise",
+    name: str = "sensitive_features",
+    of: str = "X",
 ) -> SensitiveFeatures:
     """Return the sensitive features as a DataFrame on a RangeIndex, and whether
     the argument named columns of ``X``.
@@ -245,23 +258,23 @@ def validate_sensitive_features(
         names = [sf] if isinstance(sf, str) else list(sf)
         if X is None:
             raise AuditInputError(
-                "Expected sensitive_features as values (Series, DataFrame or array) because no X was given. "
+                f"Expected {name} as values (Series, DataFrame or array) because no {of} was given. "
                 f"Got column names {names!r}."
             )
         unknown = [c for c in names if c not in X.columns]
         if unknown:
             raise KeyError(
-                f"sensitive_features names column(s) {unknown} that are not in X. "
+                f"{name} names column(s) {unknown} that are not in {of}. "
                 f"Expected some of {list(X.columns)[:20]}."
             )
         if len(set(names)) != len(names):
             raise AuditInputError(f"Expected distinct sensitive feature names. Got {names!r}.")
         frame = X[names]
     elif isinstance(sf, pd.Series):
-        _check_aligned(sf, index, "sensitive_features")
+        _check_aligned(sf, index, name, of)
         frame = sf.to_frame(name=str(sf.name) if sf.name is not None else "sensitive_feature")
     elif isinstance(sf, pd.DataFrame):
-        _check_aligned(sf, index, "sensitive_features")
+        _check_aligned(sf, index, name, of)
         frame = sf
         non_str = [c for c in frame.columns if not isinstance(c, str)]
         if non_str:
@@ -273,10 +286,10 @@ def validate_sensitive_features(
         if arr.ndim == 1:
             arr = arr[:, None]
         if arr.ndim != 2:
-            raise AuditInputError(f"Expected sensitive_features to be 1-D or 2-D. Got shape {arr.shape} instead.")
+            raise AuditInputError(f"Expected {name} to be 1-D or 2-D. Got shape {arr.shape} instead.")
         names = ["sensitive_feature"] if arr.shape[1] == 1 else [f"sensitive_feature_{i}" for i in range(arr.shape[1])]
         frame = pd.DataFrame(arr, columns=names)
-    _check_length(len(frame), n_rows, "sensitive_features")
+    _check_length(len(frame), n_rows, name, of)
     if frame.shape[1] == 0:
         raise AuditInputError("Expected at least one sensitive feature. Got none; pass None to audit without groups.")
     dupes = sorted({c for c in frame.columns if list(frame.columns).count(c) > 1})
@@ -318,7 +331,7 @@ def _names_columns(sf: Any, X: pd.DataFrame | None, n_rows: int) -> bool:
 
 def data_fingerprint(
     X: pd.DataFrame | None,
-    y_true: np.ndarray,
+    y_true: np.ndarray | None,
     sensitive_features: pd.DataFrame,
     sample_weight: np.ndarray | None,
 ) -> str:
@@ -337,7 +350,8 @@ def data_fingerprint(
 
     if X is not None:
         add_frame(X, "X")
-    add_frame(pd.DataFrame({"y": pd.Series(y_true, dtype=object if y_true.dtype == object else None)}), "y")
+    if y_true is not None:
+        add_frame(pd.DataFrame({"y": pd.Series(y_true, dtype=object if y_true.dtype == object else None)}), "y")
     add_frame(sensitive_features, "sensitive")
     if sample_weight is not None:
         h.update(b"w" + np.ascontiguousarray(sample_weight, dtype=float).tobytes())

@@ -13,7 +13,8 @@ __all__ = ["DemoSetup", "make_demo", "make_pipeline_for"]
 
 @dataclass(frozen=True)
 class DemoSetup:
-    """A fitted model and the held-out rows to audit it on."""
+    """A fitted model, the held-out rows to audit it on, and the rows it was
+    trained on (the reference the drift chapter compares with)."""
 
     model: object
     X_test: pd.DataFrame
@@ -21,6 +22,9 @@ class DemoSetup:
     sensitive_features: tuple[str, ...]
     data_name: str
     model_name: str
+    X_reference: pd.DataFrame | None = None
+    y_reference: pd.Series | None = None
+    reference_name: str = ""
 
 
 def make_pipeline_for(categorical: list[str], numeric: list[str], *, random_state: int = 0, max_iter: int = 200):
@@ -47,7 +51,7 @@ def make_demo(dataset: Literal["adult", "german"] = "adult", *, random_state: in
 
     Adult: trained on UCI's training split, audited on its test split (16,281 rows),
     sensitive features sex and race. German credit: a stratified 70/30 split,
-    sensitive feature sex.
+    sensitive feature sex. The training rows come back as the reference data.
     """
     from sklearn.model_selection import train_test_split
 
@@ -59,14 +63,17 @@ def make_demo(dataset: Literal["adult", "german"] = "adult", *, random_state: in
         meta = test
         sensitive = ("sex", "race")
         name = "UCI Adult, test split"
+        reference_name = "UCI Adult, training split"
     elif dataset == "german":
         meta = load_german_credit()
         X_train, X_test, y_train, y_test = train_test_split(
             meta.X, meta.y, test_size=0.3, stratify=meta.y, random_state=random_state
         )
         X_test, y_test = X_test.reset_index(drop=True), y_test.reset_index(drop=True)
+        X_train, y_train = X_train.reset_index(drop=True), y_train.reset_index(drop=True)
         sensitive = ("sex",)
         name = "German credit (Statlog), 30% held out"
+        reference_name = "German credit (Statlog), the 70% trained on"
     else:
         raise ValueError(f"Expected dataset 'adult' or 'german'. Got {dataset!r} instead.")
     model = make_pipeline_for(
@@ -80,4 +87,7 @@ def make_demo(dataset: Literal["adult", "german"] = "adult", *, random_state: in
         sensitive_features=sensitive,
         data_name=name,
         model_name=f"Income model ({dataset})" if dataset == "adult" else "Credit model (german)",
+        X_reference=X_train,
+        y_reference=y_train,
+        reference_name=reference_name,
     )

@@ -189,7 +189,7 @@ class ModelAdapter:
         cls,
         estimator: Any,
         X: pd.DataFrame,
-        y_true: np.ndarray,
+        y_true: np.ndarray | None,
         *,
         task: str = "auto",
         pos_label: Any = None,
@@ -202,7 +202,8 @@ class ModelAdapter:
         estimator : fitted estimator
         X : pandas.DataFrame
             Validated features (every column the caller passed).
-        y_true : numpy.ndarray
+        y_true : numpy.ndarray or None
+            ``None`` when the audited rows have no labels (they are then not checked).
         task : {"auto", "binary", "multiclass", "regression"}
         pos_label : object, optional
         grouping_only : tuple of str
@@ -237,7 +238,7 @@ class ModelAdapter:
                 warnings.append(warning)
         elif pos_label is not None:
             warnings.append(f"pos_label={pos_label!r} is ignored: the task is {resolved_task}.")
-        if classes is not None:
+        if classes is not None and y_true is not None:
             _check_labels(y_true, classes, warnings)
         method: ResponseMethod | None = None
         if resolved_task != "regression":
@@ -473,6 +474,10 @@ def _resolve_task(estimator: Any, y_true: np.ndarray, task: str) -> tuple[Task, 
     if task == "regression":
         return "regression", None
     if task in ("binary", "multiclass"):
+        if y_true is None:
+            raise ValueError(
+                f"Expected y, or a model with classes_, to know the classes of {type(final).__name__}. Got neither."
+            )
         classes = np.unique(y_true)
         return task, classes  # type: ignore[return-value]
     raise ValueError(

@@ -356,8 +356,8 @@ def _contract(model: ModelAdapter, base: pd.DataFrame) -> list[str]:
     return out
 
 
-def _task_plausibility(model: ModelAdapter, y_true: np.ndarray, task: str) -> list[str]:
-    if model.task != "regression" or task == "regression":
+def _task_plausibility(model: ModelAdapter, y_true: np.ndarray | None, task: str) -> list[str]:
+    if model.task != "regression" or task == "regression" or y_true is None:
         return []
     values = pd.unique(pd.Series(np.asarray(y_true, dtype=float)))
     few = len(values) <= 2 or (len(values) <= 10 and bool(np.all(values == np.round(values))))

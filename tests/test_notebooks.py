@@ -12,7 +12,8 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_notebooks():
-    assert {"01_quickstart.ipynb", "02_fairness_deep_dive.ipynb", "03_custom_template.ipynb"} <= {p.name for p in NOTEBOOKS}
+    assert {"01_quickstart.ipynb", "02_fairness_deep_dive.ipynb", "03_custom_template.ipynb", "05_drift.ipynb"} <= {
+        p.name for p in NOTEBOOKS}
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)

@@ -48,7 +48,7 @@ def adult_slice():
     X = test.X.iloc[:1500].copy()
     X.index = [f"id-{i}" for i in range(len(X))]
     y = pd.Series(test.y.iloc[:1500].to_numpy(), index=X.index, name="income")
-    return model, X, y
+    return model, X, y, X_train, y_train.rename("income")
 
 
 @pytest.fixture
@@ -60,7 +60,7 @@ def workdir(tmp_path, monkeypatch, adult_slice):
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-    model, X, y = adult_slice
+    model, X, y, X_train, y_train = adult_slice
     monkeypatch.chdir(tmp_path)
     cats = [c for c in X.columns if str(X[c].dtype) == "category" and c not in ("sex", "race")]
     nums = [c for c in X.columns if c not in cats and c not in ("sex", "race")]
@@ -72,6 +72,7 @@ def workdir(tmp_path, monkeypatch, adult_slice):
     ]).fit(X[cats + nums], y)
     sio.dump(simple, tmp_path / "model.skops")
     X.assign(income=y.to_numpy(), row_id=range(len(X))).to_csv(tmp_path / "test.csv", index=False)
+    X_train.assign(income=y_train.to_numpy(), row_id=range(len(X_train))).to_csv(tmp_path / "train.csv", index=False)
     (tmp_path / "audit.toml").write_text(help_config())
     (tmp_path / "branding").mkdir()
     (tmp_path / "policy.toml").write_text(blocks("toml")[0])
@@ -110,20 +111,22 @@ def test_every_python_example_runs(workdir, adult_slice, monkeypatch):
     import auditor
     import auditor.demo
 
-    model, X, y = adult_slice
+    model, X, y, X_train, y_train = adult_slice
     real = auditor.demo.make_demo
 
     def small_demo(dataset="adult", **kw):
         # the quick start's demo, on a slice: the example's code is what is tested
         setup = real(dataset, **kw)
-        return type(setup)(setup.model, setup.X_test.iloc[:1500], setup.y_test.iloc[:1500], setup.sensitive_features,
-                           setup.data_name, setup.model_name)
+        import dataclasses
+
+        return dataclasses.replace(setup, X_test=setup.X_test.iloc[:1500], y_test=setup.y_test.iloc[:1500])
 
     monkeypatch.setattr(auditor.demo, "make_demo", small_demo)
     # fewer resamples: the examples' code is under test, not their intervals
     monkeypatch.setitem(auditor.Auditor.__init__.__kwdefaults__, "n_bootstrap", 100)
     for i, block in enumerate(blocks("python")):
-        namespace = {"model": model, "X": X, "y": y, "X_test": X, "y_test": y, "np": np, "pd": pd}
+        namespace = {"model": model, "X": X, "y": y, "X_test": X, "y_test": y, "X_current": X, "y_current": y,
+                     "X_train": X_train, "y_train": y_train, "np": np, "pd": pd}
         try:
             exec(compile(block, f"README python block {i}", "exec"), namespace)
         except Exception as exc:  # pragma: no cover - the message is the point

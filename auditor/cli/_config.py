@@ -8,6 +8,7 @@ tables or keys are errors (a misspelt threshold must not silently not apply)::
     sensitive = ["sex", "race"]       # --sensitive
     sample_weight = "weight"          # a column of sample weights (left out of X)
     drop = ["id"]                     # columns neither the model nor the audit uses
+    reference = "train.csv"           # --reference; relative to this file
 
     [audit]
     random_state = 0                  # --random-state
@@ -41,6 +42,8 @@ tables or keys are errors (a misspelt threshold must not silently not apply)::
     min_roc_auc = 0.75
     [policy.fairness]
     min_selection_rate_ratio = 0.8
+    [policy.drift]                    # and [policy.data_quality]
+    max_top_feature_psi = 0.25
 """
 
 from __future__ import annotations
@@ -66,6 +69,7 @@ _DATA = {
     "sensitive": ((list,), "a list of column names"),
     "sample_weight": ((str,), "a column name"),
     "drop": ((list,), "a list of column names"),
+    "reference": ((str,), "a data file path"),
 }
 _AUDIT = {
     "random_state": ((int,), "a non-negative integer"),
@@ -121,6 +125,10 @@ def read_config(path: str | Path) -> AuditConfigFile:
             cfg = dataclasses.replace(cfg, model_card=ModelCard.from_file(card_path))
         except ModelCardError as exc:
             raise ConfigError(str(exc)) from None
+    reference = cfg.data.get("reference")
+    if reference is not None and not Path(reference).is_absolute():
+        # relative to the file, like the template folder
+        cfg = dataclasses.replace(cfg, data={**cfg.data, "reference": str(path.parent / reference)})
     folder = cfg.report.get("template_dir")
     if folder is not None and not Path(folder).is_absolute():
         # relative to the file, so a config and its templates travel together

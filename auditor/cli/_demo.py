@@ -15,7 +15,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="audit a model trained on bundled real data (offline)",
         description=(
             "Train a gradient-boosting pipeline on a bundled dataset, audit its held-out rows with "
-            "the sensitive features, and write the HTML report and the JSON evidence next to it. "
+            "the sensitive features against the training rows as the reference (data quality and drift), "
+            "and write the HTML report and the JSON evidence next to it. "
             "Existing files of the same names are replaced."
         ),
     )
@@ -50,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
         setup.model,
         setup.X_test,
         setup.y_test,
+        X_reference=setup.X_reference,
+        y_reference=setup.y_reference,
+        reference_name=setup.reference_name,
         sensitive_features=list(setup.sensitive_features),
         random_state=args.random_state,
         model_name=setup.model_name,

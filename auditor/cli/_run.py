@@ -42,17 +42,20 @@ example audit.toml:
   target = "income"
   sensitive = ["sex", "race"]
   drop = ["row_id"]               # columns neither the model nor the audit uses
+  reference = "train.csv"         # --reference; relative to this file
   [audit]
   n_bootstrap = 1000
   confidence_level = 0.95         # of every interval and so of every verdict
   random_state = 0
   pos_label = 1                   # the favourable class
-  sections = ["performance", "fairness"]  # default: every analysis
+  sections = ["performance", "data_quality", "drift", "fairness"]  # default: every analysis
   [sections.performance]          # options of one analysis: whatever
   n_calibration_bins = 10         # changes a computed number
   [sections.fairness]
   min_group_size = 30             # rows a group needs to enter a verdict
   reference_groups = { sex = "Male" }  # default: the largest group
+  [sections.drift]
+  n_resamples = 500               # bootstrap of the performance on both sides
   [report]
   template_dir = "branding"       # a folder of templates, relative to this file
   page_size = "A4"
@@ -65,6 +68,19 @@ example audit.toml:
   [policy.fairness]
   min_selection_rate_ratio = 0.8  # four-fifths rule
   max_equalized_odds_difference = 0.1
+  [policy.data_quality]
+  max_differential_missingness = 0.05  # a column missing 5 points more for a group
+  max_representation_shift = 0.05      # a group's share moved against the reference
+  max_unseen_share = 0.01              # values the reference never showed
+  [policy.drift]
+  alpha = 0.05                    # drifted: adjusted p < alpha and
+  distance_threshold = 0.1        #   distance >= 0.1 or
+  psi_threshold = 0.2             #   PSI >= 0.2
+  max_drifted_share = 0.5         # share of the model's features that drifted
+  top_k = 5
+  max_top_feature_psi = 0.25      # PSI of the 5 features the model relies on most
+  max_domain_auc = 0.6            # a classifier telling the data from the reference
+  max_performance_drop = 0.05     # ROC AUC (else accuracy) lost since the reference
 
 exit codes: 0 pass (WARN included), 1 policy FAIL (or INCONCLUSIVE with
 --fail-on-inconclusive), 2 usage or input error, 3 internal error.
@@ -90,7 +106,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "a joblib/pickle file (.joblib, .pkl, .pickle)")
     p.add_argument("--data", required=True, type=Path, metavar="DATA",
                    help=f"the rows to audit, with the target column ({', '.join(DATA_SUFFIXES)})")
-    p.add_argument("--target", metavar="COLUMN", help="the column of true outcomes (or [data] target in --config)")
+    p.add_argument("--target", metavar="COLUMN", help="the column of true outcomes (or [data] target in --config); "
+                   "with --reference it may be absent from --data (no labels yet: the performance is estimated)")
+    p.add_argument("--reference", type=Path, metavar="DATA",
+                   help="reference rows to compare with, e.g. the training data (or [data] reference): data quality "
+                        "and drift chapters; its target column, when present, is the reference's labels"),
     p.add_argument("--sensitive", nargs="+", metavar="COLUMN",
                    help="columns that define the groups compared for fairness (or [data] sensitive)")
     p.add_argument("--config", type=Path, metavar="TOML",
@@ -138,11 +158,12 @@ def run(args: argparse.Namespace) -> int:
     if page_size not in ("A4", "Letter"):
         raise UsageError(f"Expected [report] page_size to be 'A4' or 'Letter'. Got {page_size!r}.")
 
+    reference_path = _reference_path(args, data_cfg)
     # everything that can be checked without the audit is checked before it
     check_outputs(
         [("--out", args.out, (".html", ".htm")), ("--pdf", args.pdf, (".pdf",)), ("--json", args.json, (".json",))],
         force=args.force,
-        inputs=[args.model, args.data] + ([args.config] if args.config else []),
+        inputs=[args.model, args.data] + ([args.config] if args.config else []) + ([reference_path] if reference_path else []),
     )
     check_template_dir(template_dir, needed=args.out is not None or args.pdf is not None)
     target = _option(args.target, data_cfg, "target")
@@ -159,21 +180,41 @@ def run(args: argparse.Namespace) -> int:
 
     say(f"Reading {args.data} ...")
     frame = load_table(args.data)
-    check_columns(frame, [target], "--target", str(args.data))
+    reference = None
+    if reference_path is not None:
+        say(f"Reading the reference {reference_path} ...")
+        reference = load_table(reference_path, flag="--reference")
+    labelled = target in frame.columns or reference is None or target not in reference.columns
+    if labelled:
+        check_columns(frame, [target], "--target", str(args.data))
+    else:
+        say(f"{args.data} has no column {target!r}: auditing without labels (the performance is estimated from "
+            f"the reference {reference_path.name}).")
     check_columns(frame, sensitive, "--sensitive", str(args.data))
     if weight_col is not None:
         check_columns(frame, [weight_col], "[data] sample_weight", str(args.data))
     check_columns(frame, drop, "[data] drop", str(args.data))
     if target in sensitive:
         raise UsageError(f"Column {target!r} is both the target and a sensitive feature.")
-    y = frame[target]
-    if y.isna().any():
+    y = frame[target] if labelled else None
+    if y is not None and y.isna().any():
         raise UsageError(f"Expected no missing values in the target column {target!r}. Found {int(y.isna().sum()):,}.")
-    X = frame.drop(columns=[target] + drop + ([weight_col] if weight_col else []))
+    X = frame.drop(columns=([target] if labelled else []) + drop + ([weight_col] if weight_col else []))
+    X_reference = y_reference = None
+    if reference is not None:
+        if target in reference.columns:
+            y_reference = reference[target]
+            if y_reference.isna().any():
+                raise UsageError(f"Expected no missing values in the target column {target!r} of --reference "
+                                 f"{str(reference_path)!r}. Found {int(y_reference.isna().sum()):,}.")
+        gone = [target] + drop + ([weight_col] if weight_col else [])
+        X_reference = reference.drop(columns=[c for c in gone if c in reference.columns])
     sample_weight = frame[weight_col].to_numpy() if weight_col else None
     pos_label = _option(args.pos_label, audit_cfg, "pos_label")
     if pos_label is not None:
-        pos_label = match_label(pos_label, list(y.drop_duplicates()), "--pos-label")
+        labels = y if y is not None else y_reference
+        if labels is not None:
+            pos_label = match_label(pos_label, list(labels.drop_duplicates()), "--pos-label")
 
     say(f"Loading the model {args.model} ...")
     from auditor._provenance import file_sha256
@@ -191,6 +232,9 @@ def run(args: argparse.Namespace) -> int:
             model,
             X,
             y,
+            X_reference=X_reference,
+            y_reference=y_reference,
+            reference_name=None if reference_path is None else reference_path.name,
             sensitive_features=sensitive or None,
             task=audit_cfg.get("task", "auto"),
             pos_label=pos_label,
@@ -229,6 +273,13 @@ def run(args: argparse.Namespace) -> int:
     code = exit_code(result.verdict, fail_on_inconclusive=args.fail_on_inconclusive)
     _report(result, written, code, args)
     return code
+
+
+def _reference_path(args: argparse.Namespace, data_cfg: dict) -> Path | None:
+    """The --reference file, else [data] reference (already relative to the config file)."""
+    if args.reference is not None:
+        return args.reference
+    return Path(data_cfg["reference"]) if "reference" in data_cfg else None
 
 
 def _report(result, written: list[Path], code: int, args: argparse.Namespace) -> None:

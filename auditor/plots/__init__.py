@@ -5,6 +5,13 @@ pyplot's global state.
 """
 
 from auditor.plots._style import PALETTE, STATUS_COLOURS
+from auditor.plots.drift import (
+    plot_domain_classifier,
+    plot_drift_importance,
+    plot_feature_drift,
+    plot_group_missingness,
+    plot_representation,
+)
 from auditor.plots.explanations import (
     plot_importance,
     plot_lime,
@@ -28,6 +35,11 @@ __all__ = [
     "PALETTE",
     "STATUS_COLOURS",
     "plot_calibration",
+    "plot_domain_classifier",
+    "plot_drift_importance",
+    "plot_feature_drift",
+    "plot_group_missingness",
+    "plot_representation",
     "plot_importance",
     "plot_lime",
     "plot_lime_vs_shap",

@@ -13,12 +13,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 
+from auditor.policy._data_quality import data_quality_findings
+from auditor.policy._drift import drift_findings
 from auditor.policy._explanations import agreement_findings, lime_findings, shap_findings
 from auditor.policy._fairness import fairness_findings
 from auditor.policy._judge import fmt_value, judge, threshold_finding
 from auditor.policy._performance import performance_findings
 from auditor.results import (
     AuditResult,
+    DataQualityPolicy,
+    DriftPolicy,
     FairnessPolicy,
     Finding,
     PerformancePolicy,
@@ -35,6 +39,8 @@ __all__ = [
     "Policy",
     "PerformancePolicy",
     "FairnessPolicy",
+    "DataQualityPolicy",
+    "DriftPolicy",
     "PolicyError",
     "evaluate",
     "rejudge",
@@ -46,6 +52,8 @@ __all__ = [
     "shap_findings",
     "agreement_findings",
     "lime_findings",
+    "data_quality_findings",
+    "drift_findings",
 ]
 
 

@@ -327,6 +327,11 @@ def _facts(result: AuditResult, *, full: bool) -> list[dict]:
         ("Sensitive features", ", ".join(s.sensitive_features) or "none given"),
         ("Audit date (UTC)", fmt_datetime(result.provenance.created_at)),
     ]
+    if s.n_reference_rows is not None:
+        labels = "with" if s.reference_has_labels else "without"
+        rows.insert(3, ("Reference data", f"{s.reference_name or 'given'}: {s.n_reference_rows:,} rows, {labels} outcomes"))
+    if not s.has_labels:
+        rows.insert(4 if s.n_reference_rows is not None else 3, ("True outcomes", "none given"))
     if not full:
         return [{"label": k, "value": v} for k, v in rows]
     rows.insert(1, ("Model structure", s.model_description))
@@ -431,6 +436,7 @@ def _provenance(result: AuditResult) -> list[dict]:
         ("Created (UTC)", fmt_datetime(p.created_at)),
         ("random_state", str(p.random_state)),
         ("Data fingerprint", p.data_fingerprint),
+        *((("Reference data fingerprint", p.reference_fingerprint),) if p.reference_fingerprint else ()),
         ("Model fingerprint", p.model_fingerprint or "— (no model)"),
         *([("Model file SHA-256", p.model_file_sha256)] if p.model_file_sha256 else []),
         ("Schema version", result.schema_version),

@@ -32,6 +32,30 @@ from auditor.results._section import (
 )
 from auditor.results._serde import SerialisationError, freeze, from_jsonable, loads_strict, to_jsonable
 from auditor.results.audit import SCHEMA_VERSION, AuditConfig, AuditResult, SectionConfig, section_config
+from auditor.results.data_quality import (
+    ColumnProfile,
+    DataQualityResult,
+    DatasetQuality,
+    DifferentialMissingness,
+    DuplicateRows,
+    GroupProfile,
+    GroupShare,
+    ReferenceCoverage,
+    RepresentationShift,
+)
+from auditor.results.drift import (
+    DomainClassifierResult,
+    DomainImportance,
+    DriftImportance,
+    DriftResult,
+    DriftVerdict,
+    EstimatedPerformance,
+    FeatureDrift,
+    FeatureDriftResult,
+    FeatureHistogram,
+    GroupDrift,
+    PerformanceShift,
+)
 from auditor.results.explanations import (
     AgreementResult,
     FeatureComparison,
@@ -78,7 +102,16 @@ from auditor.results.performance import (
     ResidualSummary,
     RocCurve,
 )
-from auditor.results.policy import MOVED_KEYS, ExplanationPolicy, FairnessPolicy, PerformancePolicy, Policy, PolicyError
+from auditor.results.policy import (
+    MOVED_KEYS,
+    DataQualityPolicy,
+    DriftPolicy,
+    ExplanationPolicy,
+    FairnessPolicy,
+    PerformancePolicy,
+    Policy,
+    PolicyError,
+)
 
 __all__ = [
     "MOVED_KEYS",
@@ -87,6 +120,26 @@ __all__ = [
     "ModelCardError",
     "Owner",
     "SignOff",
+    "ColumnProfile",
+    "DataQualityResult",
+    "DatasetQuality",
+    "DifferentialMissingness",
+    "DuplicateRows",
+    "GroupProfile",
+    "GroupShare",
+    "ReferenceCoverage",
+    "RepresentationShift",
+    "DomainClassifierResult",
+    "DomainImportance",
+    "DriftImportance",
+    "DriftResult",
+    "DriftVerdict",
+    "EstimatedPerformance",
+    "FeatureDrift",
+    "FeatureDriftResult",
+    "FeatureHistogram",
+    "GroupDrift",
+    "PerformanceShift",
     "SectionConfig",
     "SectionRegistryError",
     "SectionResult",
@@ -121,6 +174,8 @@ __all__ = [
     "ShapWaterfall",
     "TransformedShapFeature",
     "ExplanationPolicy",
+    "DataQualityPolicy",
+    "DriftPolicy",
     "SCHEMA_VERSION",
     "AuditConfig",
     "AuditResult",

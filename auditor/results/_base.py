@@ -175,6 +175,7 @@ class Provenance:
     model_fingerprint: str | None
     platform: str = ""
     model_file_sha256: str | None = None
+    reference_fingerprint: str | None = None
 
 
 @dataclass(frozen=True)
@@ -197,3 +198,7 @@ class AuditSummary:
     sample_weight: bool = False
     dataset_name: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    has_labels: bool = True
+    n_reference_rows: int | None = None
+    reference_name: str = ""
+    reference_has_labels: bool = False

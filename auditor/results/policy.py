@@ -15,7 +15,16 @@ from typing import Any
 
 from auditor.results._serde import from_jsonable, to_jsonable
 
-__all__ = ["Policy", "PerformancePolicy", "FairnessPolicy", "ExplanationPolicy", "PolicyError", "MOVED_KEYS"]
+__all__ = [
+    "Policy",
+    "PerformancePolicy",
+    "FairnessPolicy",
+    "ExplanationPolicy",
+    "DataQualityPolicy",
+    "DriftPolicy",
+    "PolicyError",
+    "MOVED_KEYS",
+]
 
 
 class PolicyError(ValueError):
@@ -214,6 +223,125 @@ class ExplanationPolicy:
         _number(owner, "max_lime_range_excess", self.max_lime_range_excess, 0, float("inf"), "a share of the range")
 
 
+def _check_fraction(owner: str, name: str, value: float | None, *, upper: float = 1.0) -> None:
+    if value is None:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= upper:
+        raise PolicyError(f"Expected {owner}.{name} to be a number in [0, {upper:g}] or off. Got {value!r} instead.")
+
+
+@dataclass(frozen=True)
+class DataQualityPolicy:
+    """When the data itself deserves a finding.
+
+    Differences count when they are significant (Benjamini-Hochberg adjusted
+    p-value below ``alpha``) *and* at least the threshold: with many rows a
+    negligible gap is significant, with few a large one is noise. ``None`` turns
+    a check off.
+
+    Parameters
+    ----------
+    alpha : float, default=0.05
+        False discovery rate of the per-group tests.
+    max_differential_missingness : float or None, default=0.05
+        FAIL when a column is missing for one sensitive group at least this much
+        more often (absolute difference of shares) than for the other rows, in
+        the audited or in the reference data: a measurement-bias signal (the
+        model learns from worse data about that group).
+    max_representation_shift : float or None, default=0.05
+        WARN when a group's share of the audited rows differs from its share of
+        the reference by at least this much (absolute) and the Newcombe interval
+        of the difference excludes 0: a sampling-bias signal.
+    max_unseen_share : float or None, default=0.01
+        WARN when more than this share of a column's audited values lies outside
+        the reference's range or is a category the reference never had (the
+        model has not learned what to do with them).
+    """
+
+    alpha: float = 0.05
+    max_differential_missingness: float | None = 0.05
+    max_representation_shift: float | None = 0.05
+    max_unseen_share: float | None = 0.01
+
+    def __post_init__(self) -> None:
+        if isinstance(self.alpha, bool) or not isinstance(self.alpha, (int, float)) or not 0 < self.alpha < 1:
+            raise PolicyError(f"Expected data_quality.alpha strictly between 0 and 1. Got {self.alpha!r} instead.")
+        for name in ("max_differential_missingness", "max_representation_shift", "max_unseen_share"):
+            _check_fraction("data_quality", name, getattr(self, name))
+
+
+@dataclass(frozen=True)
+class DriftPolicy:
+    """What counts as drift against the reference data, and how much is too much.
+
+    A feature *drifted* when its Benjamini-Hochberg adjusted p-value (KS for
+    numbers, chi-squared for categories) is below ``alpha`` and an effect size
+    that does not grow with the number of rows reaches its threshold (the
+    normalised Wasserstein or Jensen-Shannon distance, or the PSI); or when its
+    missing share moved significantly by at least ``missing_share_threshold``.
+    Every drifted feature is a WARN finding; the ``max_*`` checks FAIL when
+    crossed. ``None`` turns a criterion or a check off.
+
+    Parameters
+    ----------
+    alpha : float, default=0.05
+        False discovery rate of the per-feature tests.
+    distance_threshold : float or None, default=0.1
+        Normalised Wasserstein (a shift of 0.1 reference standard deviations) or
+        Jensen-Shannon distance at which a change is large (Evidently's default).
+    psi_threshold : float or None, default=0.2
+        PSI at which a change is large (the customary "significant shift" level).
+    missing_share_threshold : float or None, default=0.05
+        Absolute change of a feature's missing share that counts as drift.
+    max_drifted_share : float or None, default=0.5
+        FAIL when at least this share of the model's features drifted
+        (Evidently's dataset-drift default): the data changed wholesale.
+    top_k : int, default=5
+        How many of the features the model relies on most (by mean |SHAP|, else
+        permutation importance) ``max_top_feature_psi`` watches.
+    max_top_feature_psi : float or None, default=0.25
+        FAIL when one of the ``top_k`` most important features has a PSI of at
+        least this (0.25: the customary "major shift") and its change is
+        significant. Without an importance ranking every feature is watched.
+    max_domain_auc : float or None, default=0.6
+        Largest ROC AUC allowed to a classifier telling the audited rows from the
+        reference rows (0.5: indistinguishable); judged on its DeLong interval
+        (PASS when the whole interval is below, INCONCLUSIVE when it straddles).
+    max_performance_drop : float or None, default=0.05
+        Largest loss of ROC AUC (binary with scores; else accuracy) from the
+        reference rows to the audited rows, judged on the interval of the
+        difference; for regression, the largest rise of the mean absolute error
+        as a share of the reference's (0.05: 5% larger errors).
+    """
+
+    alpha: float = 0.05
+    distance_threshold: float | None = 0.1
+    psi_threshold: float | None = 0.2
+    missing_share_threshold: float | None = 0.05
+    max_drifted_share: float | None = 0.5
+    top_k: int = 5
+    max_top_feature_psi: float | None = 0.25
+    max_domain_auc: float | None = 0.6
+    max_performance_drop: float | None = 0.05
+
+    def __post_init__(self) -> None:
+        if isinstance(self.alpha, bool) or not isinstance(self.alpha, (int, float)) or not 0 < self.alpha < 1:
+            raise PolicyError(f"Expected drift.alpha strictly between 0 and 1. Got {self.alpha!r} instead.")
+        if isinstance(self.top_k, bool) or not isinstance(self.top_k, int) or self.top_k < 1:
+            raise PolicyError(f"Expected drift.top_k to be a positive integer. Got {self.top_k!r} instead.")
+        for name in ("missing_share_threshold", "max_drifted_share", "max_domain_auc"):
+            _check_fraction("drift", name, getattr(self, name))
+        for name in ("distance_threshold", "psi_threshold", "max_top_feature_psi", "max_performance_drop"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
+                raise PolicyError(f"Expected drift.{name} to be a non-negative number or off. Got {value!r} instead.")
+
+    def rule(self) -> dict[str, float | None]:
+        """The drift rule's thresholds, as :meth:`auditor.results.FeatureDrift.verdict` takes them."""
+        return {"alpha": self.alpha, "distance": self.distance_threshold, "psi": self.psi_threshold,
+                "missing_share": self.missing_share_threshold}
+
+
 @dataclass(frozen=True)
 class Policy:
     """Thresholds for every check of an audit, and nothing else.
@@ -229,6 +357,8 @@ class Policy:
     performance : PerformancePolicy
     fairness : FairnessPolicy
     explanations : ExplanationPolicy
+    data_quality : DataQualityPolicy
+    drift : DriftPolicy
     custom : dict of str to dict, default={}
         Thresholds of sections defined outside auditor, by section name; a
         section's findings function reads ``policy.custom.get(name, {})``.
@@ -244,6 +374,8 @@ class Policy:
         min_selection_rate_ratio = 0.8
         [explanations]
         min_global_rank_correlation = 0.5
+        [drift]
+        max_top_feature_psi = 0.25
         [custom.leakage]
         max_correlation = 0.9
     """
@@ -251,6 +383,8 @@ class Policy:
     performance: PerformancePolicy = field(default_factory=PerformancePolicy)
     fairness: FairnessPolicy = field(default_factory=FairnessPolicy)
     explanations: ExplanationPolicy = field(default_factory=ExplanationPolicy)
+    data_quality: DataQualityPolicy = field(default_factory=DataQualityPolicy)
+    drift: DriftPolicy = field(default_factory=DriftPolicy)
     custom: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:

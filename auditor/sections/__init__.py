@@ -13,6 +13,8 @@ from collections.abc import Iterable
 from auditor.results import section_spec
 from auditor.sections._base import Section
 from auditor.sections.agreement import AgreementSection
+from auditor.sections.data_quality import DataQualitySection
+from auditor.sections.drift import DriftSection
 from auditor.sections.fairness import FairnessSection
 from auditor.sections.importance import ImportanceSection
 from auditor.sections.lime import LimeSection
@@ -27,6 +29,8 @@ __all__ = [
     "LimeSection",
     "AgreementSection",
     "FairnessSection",
+    "DataQualitySection",
+    "DriftSection",
     "BUILTIN_SECTIONS",
     "builtin_section",
     "default_sections",
@@ -37,6 +41,8 @@ __all__ = [
 #: Every built-in section, in the order their chapters appear in the report.
 BUILTIN_SECTIONS: tuple[type[Section], ...] = (
     PerformanceSection,
+    DataQualitySection,
+    DriftSection,
     FairnessSection,
     ImportanceSection,
     ShapSection,

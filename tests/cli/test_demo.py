@@ -13,8 +13,11 @@ def test_demo_writes_html_json_and_pdf(tmp_path, capsys):
     out, pdf = tmp_path / "demo.html", tmp_path / "demo.pdf"
     assert main(["demo", "--dataset", "german", "--out", str(out), "--pdf", str(pdf), "-q"]) == EXIT_OK
     assert out.is_file() and pdf.read_bytes().startswith(b"%PDF-")
-    assert AuditResult.from_json(tmp_path / "demo.json").summary.dataset_name.startswith("German credit")
+    result = AuditResult.from_json(tmp_path / "demo.json")
+    assert result.summary.dataset_name.startswith("German credit")
     assert f"PDF report: {pdf}" in capsys.readouterr().out
+    # the training rows are the reference: both chapters are there
+    assert result.summary.n_reference_rows == 700 and {"data_quality", "drift"} <= set(result.sections)
 
 
 @pytest.mark.slow
@@ -45,3 +48,16 @@ def test_demo_quiet_prints_only_the_paths(tmp_path, capfd):
 def test_demo_checks_the_pdf_path_first(tmp_path, capsys):
     assert main(["demo", "--out", str(tmp_path / "d.html"), "--pdf", str(tmp_path / "d.png")]) == EXIT_USAGE
     assert "Expected --pdf to end in .pdf" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_adult_demo_has_the_data_and_drift_chapters_and_no_drift(tmp_path):
+    out = tmp_path / "adult.html"
+    assert main(["demo", "--out", str(out), "-q"]) == EXIT_OK
+    result = AuditResult.from_json(tmp_path / "adult.json")
+    assert result.summary.reference_name == "UCI Adult, training split" and result.summary.n_reference_rows == 32561
+    html = out.read_text(encoding="utf-8")
+    assert 'id="data_quality"' in html and 'id="drift"' in html
+    rule = result.policy.drift.rule()
+    assert [f.feature for f in result.drift.features if f.verdict(**rule).drifted] == []
+    assert result.drift.importance_source == "shap"  # the SHAP chapter ran before the drift one

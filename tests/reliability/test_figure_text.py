@@ -68,12 +68,15 @@ def _audit(features, groups, classes, model_name, task):
     rng = np.random.default_rng(0)
     n = 120
     X = pd.DataFrame({name: rng.normal(size=n) for name in features})
-    sensitive = pd.Series(np.where(rng.random(n) < 0.5, groups[0], groups[1]), name=features[-1] + " group")
+    # an object Series, not np.where: numpy's fixed-width strings drop trailing NUL characters
+    pick = rng.random(n) < 0.5
+    sensitive = pd.Series([groups[0] if p else groups[1] for p in pick], dtype=object, name=features[-1] + " group")
     if task == "regression":
         y = pd.Series(X.iloc[:, 0] * 2 + rng.normal(size=n), name="target")
         model = LinearRegression().fit(X, y)
     else:
-        y = pd.Series(np.where(X.iloc[:, 0] + rng.normal(scale=0.5, size=n) > 0, classes[1], classes[0]), name="t")
+        hit = (X.iloc[:, 0] + rng.normal(scale=0.5, size=n) > 0).to_numpy()
+        y = pd.Series([classes[1] if h else classes[0] for h in hit], dtype=object, name="t")
         model = LogisticRegression().fit(X, y)
     sections = [PerformanceSection(), ImportanceSection(n_repeats=2), ShapSection(n_bootstrap=0, beeswarm_points=50),
                 LimeSection(num_samples=50, max_auto_rows=2), AgreementSection(),

@@ -74,7 +74,7 @@ def test_a_narrow_screen_scrolls_wide_tables_inside_their_box(tmp_path):
     from tests.explain.models import frame, hgb_pipeline
 
     X, y = frame(300)
-    model = hgb_pipeline().fit(X.drop(columns=["group"]), y)
+    model = hgb_pipeline(300)  # cached and shared: never refit
     result = Auditor(model, X, y, sensitive_features=["group"], pos_label="yes", n_bootstrap=20, n_jobs=1,
                      sections=["performance", "fairness", "importance", ShapSection(n_bootstrap=10),
                                LimeSection(max_auto_rows=2, num_samples=200), "agreement"]).run()

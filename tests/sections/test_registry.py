@@ -102,10 +102,12 @@ def test_every_builtin_section_is_declared_once_and_agrees():
         assert (default_template_dir() / spec.template).is_file(), spec.template
         assert result_type_name(spec.result_type).startswith("auditor.results.")
         assert spec.title and spec.topic
-    assert [c.name for c in BUILTIN_SECTIONS] == ["performance", "fairness", "importance", "shap", "lime", "agreement"]
+    assert [c.name for c in BUILTIN_SECTIONS] == [
+        "performance", "data_quality", "drift", "fairness", "importance", "shap", "lime", "agreement"]
     # a section whose checks a gate relies on fails INCONCLUSIVE; explanations only WARN
-    assert {n: specs[n].failure_status for n in ("performance", "fairness", "shap", "agreement")} == {
-        "performance": Status.INCONCLUSIVE, "fairness": Status.INCONCLUSIVE, "shap": Status.WARN, "agreement": Status.WARN}
+    assert {n: specs[n].failure_status for n in ("performance", "data_quality", "drift", "fairness", "shap", "agreement")} == {
+        "performance": Status.INCONCLUSIVE, "data_quality": Status.INCONCLUSIVE, "drift": Status.INCONCLUSIVE,
+        "fairness": Status.INCONCLUSIVE, "shap": Status.WARN, "agreement": Status.WARN}
 
 
 def test_no_other_list_names_the_sections():
@@ -119,6 +121,8 @@ def test_run_order_follows_after_and_report_order_follows_the_registry():
     order = [s.name for s in run_order([cls() for cls in BUILTIN_SECTIONS])]
     assert order.index("shap") < order.index("fairness") and order.index("lime") < order.index("agreement")
     assert order.index("importance") < order.index("agreement")
+    # drift weighs each feature's change by the explanations' importances
+    assert order.index("importance") < order.index("drift") and order.index("shap") < order.index("drift")
 
 
 def test_an_after_cycle_is_an_error():
@@ -276,12 +280,15 @@ def test_every_builtin_result_round_trips(adult_like_result):
 def adult_like_result(binary_data):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from auditor import LimeSection, ShapSection
+    from auditor import DriftSection, LimeSection, ShapSection
 
     X, y = binary_data
-    model = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X.drop(columns=["group", "colour"]), y)
-    return Auditor(model, X.drop(columns=["colour"]), y, sensitive_features=["group"], n_bootstrap=20, n_jobs=1,
-                   sections=["performance", "fairness", "importance", ShapSection(n_bootstrap=10),
+    X = X.drop(columns=["colour"])
+    model = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X.drop(columns=["group"]), y)
+    return Auditor(model, X.iloc[:400], y.iloc[:400], X_reference=X.iloc[400:], y_reference=y.iloc[400:],
+                   sensitive_features=["group"], n_bootstrap=20, n_jobs=1,
+                   sections=["performance", "data_quality", DriftSection(n_resamples=20, domain_splits=3, min_group_rows=30),
+                             "fairness", "importance", ShapSection(n_bootstrap=10),
                              LimeSection(max_auto_rows=2, num_samples=200), "agreement"]).run()
 
 

@@ -1,0 +1,140 @@
+"""Data quality and representation: is the data clean, is every group represented
+and measured alike, and does the audited data stay within what the reference showed?"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from auditor.context import AuditContext, SkipSection
+from auditor.policy import data_quality_findings
+from auditor.quality import (
+    column_profiles,
+    differential_missingness,
+    duplicate_rows,
+    group_profiles,
+    reference_coverage,
+    representation_shift,
+)
+from auditor.results import DataQualityResult, DatasetQuality
+from auditor.sections._base import Section
+from auditor.sections._groups import SensitiveGroups, positive_labels, sensitive_groups
+
+__all__ = ["DataQualitySection"]
+
+
+@dataclass(frozen=True)
+class DataQualitySection(Section):
+    """Profile the audited data (and the reference data, when given) column by column
+    and group by group.
+
+    Per column: missing share, distinct values, constant or near-constant columns,
+    mixed value types, numeric outliers (Tukey's IQR rule), duplicated rows and,
+    against the reference, values outside its range and categories it never had.
+    Per sensitive group: share of the rows, base rate and missing share per column,
+    the difference of each group's missing share from the other rows'
+    (*differential missingness*, with Newcombe intervals and Benjamini-Hochberg
+    adjusted tests) and the group's share against the reference's.
+
+    Counts are of rows, unweighted: a sample weight says how much a row matters to
+    a population estimate, not whether the value in it is clean.
+
+    Parameters
+    ----------
+    bins : dict of str to int or list of float, default={}
+        Cuts for numeric sensitive features, as in
+        :class:`~auditor.FairnessSection`: cut points (``{"age": [25, 40]}``) or a
+        number of quantile bins (``{"age": 4}``, computed over the audited and
+        reference rows together so both sides are cut alike). A numeric sensitive
+        feature with more than 20 values and no bins is left out of the group
+        analyses, with the reason.
+    categorical_features : tuple of str, default=()
+        Numeric columns that are codes (a ZIP code): profiled and compared as
+        categories, without an outlier rule.
+    near_constant_share : float, default=0.95
+        A column is near-constant when its most frequent value covers at least
+        this share of its non-missing rows.
+    outlier_k : float, default=1.5
+        Tukey's fence multiplier.
+    max_examples : int, default=5
+        Out-of-reference values listed per column.
+    """
+
+    name = "data_quality"
+    title = "Data quality and representation"
+    topic = "data quality and representation"
+    result_type = DataQualityResult
+    findings = data_quality_findings
+    view = "auditor.render.views.data_quality:build"
+    template = "sections/data_quality.html.j2"
+
+    bins: Mapping[str, int | Sequence[float]] = field(default_factory=dict)
+    categorical_features: tuple[str, ...] = ()
+    near_constant_share: float = 0.95
+    outlier_k: float = 1.5
+    max_examples: int = 5
+
+    def __post_init__(self) -> None:
+        if not 0 < self.near_constant_share <= 1:
+            raise ValueError(f"Expected near_constant_share in (0, 1]. Got {self.near_constant_share!r} instead.")
+        if self.outlier_k < 0:
+            raise ValueError(f"Expected a non-negative outlier_k. Got {self.outlier_k!r} instead.")
+        if isinstance(self.max_examples, bool) or not isinstance(self.max_examples, int) or self.max_examples < 0:
+            raise ValueError(f"Expected max_examples to be a non-negative int. Got {self.max_examples!r} instead.")
+        object.__setattr__(self, "categorical_features", tuple(self.categorical_features))
+
+    def compute(self, ctx: AuditContext) -> DataQualityResult:
+        X = ctx.X
+        if X is None:
+            raise SkipSection("needs the features X; this audit was built from predictions without X")
+        unknown = [c for c in self.categorical_features if c not in X.columns]
+        if unknown:
+            raise KeyError(f"categorical_features names column(s) {unknown} that are not in X. Expected some of {list(X.columns)[:20]}.")
+        level = ctx.confidence_level
+        groups = sensitive_groups(ctx, self.bins, type(self).__name__)
+        y_current = positive_labels(ctx, ctx.data.y_true)
+        current = self._dataset(X, "current", groups.current, y_current, level)
+        ref = ctx.reference
+        notes = list(groups.left_out)
+        out = dict(
+            current=current, confidence_level=level, near_constant_share=self.near_constant_share,
+            outlier_k=self.outlier_k, sensitive_features=() if groups.current is None else tuple(groups.current.columns),
+            groups_reason=groups.reason, bins=groups.bins or None,
+        )
+        if ref is None:
+            out["reference_reason"] = "no reference data was given (Auditor(..., X_reference=...))"
+            out["representation_reason"] = out["reference_reason"]
+            return DataQualityResult(**out, notes=tuple(notes))
+        shared = [c for c in X.columns if c in ref.X.columns]
+        only_current = [c for c in X.columns if c not in ref.X.columns]
+        if only_current:
+            notes.append(f"Column(s) {only_current} of the audited data are not in the reference and are not compared with it.")
+        y_reference = positive_labels(ctx, ref.y_true)
+        reference_groups = groups.reference if groups.current is not None else None
+        out["reference"] = self._dataset(ref.X[shared], "reference", reference_groups, y_reference, level)
+        categorical = [c for c in self.categorical_features if c in shared]
+        out["coverage"] = reference_coverage(X[shared], ref.X[shared], categorical_features=categorical,
+                                             max_examples=self.max_examples)
+        out["representation"], out["representation_reason"] = _representation(groups, level)
+        return DataQualityResult(**out, notes=tuple(notes))
+
+    def _dataset(self, X: pd.DataFrame, role: str, groups: pd.DataFrame | None, y, level: float) -> DatasetQuality:
+        categorical = [c for c in self.categorical_features if c in X.columns]
+        profiles = column_profiles(X, categorical_features=categorical, near_constant_share=self.near_constant_share,
+                                   outlier_k=self.outlier_k)
+        by_group, missing = (), ()
+        if groups is not None:
+            by_group = group_profiles(X, groups, y_true=y, pos_label=1, confidence_level=level)
+            missing = differential_missingness(X, groups, confidence_level=level)
+        return DatasetQuality(role=role, n_rows=len(X), n_columns=X.shape[1], columns=profiles,
+                              duplicates=duplicate_rows(X), groups=by_group, differential_missingness=missing)
+
+
+def _representation(groups: SensitiveGroups, level: float):
+    if groups.current is None:
+        return (), groups.reason
+    if groups.reference is None:
+        return (), groups.reference_reason
+    return representation_shift(groups.current, groups.reference, confidence_level=level), None
