@@ -579,8 +579,10 @@ class Auditor:
         n = self._data.n_rows
         note = (f"Computed on a Dask cluster: {n:,} rows in {self._engine.remote.npartitions} partitions, predicted on "
                 f"the workers; {', '.join(full) or 'no section'} over every row")
-        if sampled:
-            note += (f", {', '.join(sampled)} on a seeded sample of {min(n, self.max_samples):,} rows pulled into "
+        if sampled and n <= self.max_samples:
+            note += f", {', '.join(sampled)} in memory on every row, pulled from the cluster"
+        elif sampled:
+            note += (f", {', '.join(sampled)} on a seeded uniform sample of {self.max_samples:,} rows pulled into "
                      "memory (max_samples)")
         return (note + ". Rows are named by their position in the frame.",)
 
