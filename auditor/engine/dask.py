@@ -53,6 +53,12 @@ DEFAULT_MAX_SAMPLES = 20_000
 #: Distinct labels kept per partition for the checks of y (a classifier has few).
 _MAX_LABELS = 1000
 
+#: Columns y and sample_weight travel under, beside X's, in one frame: a Dask
+#: collection's partitions can differ from those of a column taken from it (a
+#: Parquet read of fewer columns merges small files), so every pass reads the
+#: same frame and row ``i`` is the same row in each.
+_Y, _W = "__auditor_y__", "__auditor_sample_weight__"
+
 
 def _dask():
     try:
@@ -97,7 +103,13 @@ def _labels_of(y: pd.Series) -> np.ndarray:
     return np.asarray(y.astype(object)) if isinstance(y.dtype, pd.CategoricalDtype) else y.to_numpy()
 
 
-def _partition_checks(X: pd.DataFrame, y: pd.Series | None, w: pd.Series | None, sensitive: tuple[str, ...]) -> dict:
+def _split(part: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series | None, pd.Series | None]:
+    X = part.drop(columns=[c for c in (_Y, _W) if c in part.columns])
+    return X, part[_Y] if _Y in part.columns else None, part[_W] if _W in part.columns else None
+
+
+def _partition_checks(part: pd.DataFrame, sensitive: tuple[str, ...]) -> dict:
+    X, y, w = _split(part)
     out: dict[str, Any] = {"n": len(X), "n_y": None if y is None else len(y), "n_w": None if w is None else len(w)}
     if y is not None:
         out["y_missing"] = int(y.isna().sum())
@@ -108,8 +120,8 @@ def _partition_checks(X: pd.DataFrame, y: pd.Series | None, w: pd.Series | None,
     return out
 
 
-def _partition_outcomes(X: pd.DataFrame, y: pd.Series | None, w: pd.Series | None, adapter: ModelAdapter,
-                        sensitive: tuple[str, ...]) -> dict:
+def _partition_outcomes(part: pd.DataFrame, adapter: ModelAdapter, sensitive: tuple[str, ...]) -> dict:
+    X, y, w = _split(part)
     X = X.reset_index(drop=True)
     predictions, _ = adapter.predict_all(X)
     na = X.isna().to_numpy()
@@ -127,12 +139,17 @@ def _partition_outcomes(X: pd.DataFrame, y: pd.Series | None, w: pd.Series | Non
     }
 
 
-def _take(X: pd.DataFrame, local: np.ndarray) -> pd.DataFrame:
-    return X.iloc[local]
+def _first_rows(part: pd.DataFrame, n: int) -> tuple:
+    X, y, w = _split(part.iloc[:n])
+    return X.reset_index(drop=True), None if y is None else y.reset_index(drop=True), w
 
 
-def _hash(X: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
-    return row_hashes(X[list(columns)])
+def _take(part: pd.DataFrame, local: np.ndarray) -> pd.DataFrame:
+    return _split(part)[0].iloc[local]
+
+
+def _hash(part: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
+    return row_hashes(_split(part)[0][list(columns)])
 
 
 # -- the client's view ------------------------------------------------------------------
@@ -142,13 +159,16 @@ class RemoteFrame:
     Parameters
     ----------
     frame : dask.dataframe.DataFrame
-        The caller's frame (never modified).
+        X's columns (and y's and the weights' under reserved names), never modified.
+    columns : list of str
+        X's columns.
     lengths : sequence of int
         Rows of each partition.
     """
 
-    def __init__(self, frame: Any, lengths: Sequence[int]) -> None:
+    def __init__(self, frame: Any, columns: list[str], lengths: Sequence[int]) -> None:
         self._frame = frame
+        self._columns = pd.Index(columns)
         self.lengths = np.asarray(lengths, dtype=np.int64)
         self.offsets = np.r_[0, np.cumsum(self.lengths)]
         self._hashes: dict[tuple[str, ...] | None, np.ndarray] = {}
@@ -156,11 +176,11 @@ class RemoteFrame:
 
     @property
     def columns(self) -> pd.Index:
-        return self._frame.columns
+        return self._columns
 
     @property
     def dtypes(self) -> pd.Series:
-        return self._frame.dtypes
+        return self._frame.dtypes[list(self._columns)]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -202,7 +222,7 @@ class RemoteFrame:
         tasks = [dask.delayed(_take)(parts[p], unique[part == p] - self.offsets[p]) for p in np.unique(part)]
         frames = _compute(tasks, f"pulling {len(unique):,} sampled rows")
         if not frames:
-            return self._frame._meta.iloc[:0]
+            return self._frame._meta[list(self._columns)].iloc[:0]
         pulled = pd.concat(frames, ignore_index=True)
         return pulled.iloc[inverse].reset_index(drop=True)
 
@@ -261,32 +281,36 @@ class DaskInputs:
         self.sensitive_nan = sensitive_nan
         if sensitive_nan not in ("raise", "group"):
             raise AuditInputError(f"Expected sensitive_nan to be 'raise' or 'group'. Got {sensitive_nan!r} instead.")
+        self._frame = self._combined()
         self._checks = self._check_partitions()
         self.n_rows = int(sum(self._checks.lengths))
-        self.remote = RemoteFrame(X, self._checks.lengths)
+        self.remote = RemoteFrame(self._frame, list(X.columns), self._checks.lengths)
         self.head = self._head()
 
     # -- validation -----------------------------------------------------------------
+    def _combined(self) -> Any:
+        """X with y and the weights as columns: one frame, one partitioning."""
+        extra = {name: s for name, s in ((_Y, self.y), (_W, self.sample_weight)) if s is not None}
+        if not extra:
+            return self.X
+        try:
+            return self.X.assign(**extra)
+        except (ValueError, NotImplementedError) as exc:
+            which = " and ".join("y" if k == _Y else "sample_weight" for k in extra)
+            raise AuditInputError(
+                f"Expected {which} to have X's rows and partitions. Dask could not line them up "
+                f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]}); take them from the same frame, e.g. "
+                "y = frame['target'] and X = frame.drop(columns='target')."
+            ) from None
+
     def _check_partitions(self) -> _Checks:
         dask = _dask()
-        X, y, w = self.X, self.y, self.sample_weight
-        # only the columns the checks read: a Parquet source reads no other
-        xs = X[list(self.sensitive) or [X.columns[0]]].to_delayed()
-        ys = [None] * len(xs) if y is None else y.to_delayed()
-        ws = [None] * len(xs) if w is None else w.to_delayed()
-        done = _compute([dask.delayed(_partition_checks)(a, b, c, self.sensitive) for a, b, c in zip(xs, ys, ws)],
+        y = self.y
+        done = _compute([dask.delayed(_partition_checks)(p, self.sensitive) for p in self._frame.to_delayed()],
                         "checking the inputs")
-        for i, part in enumerate(done):
-            for name, n in (("y", part["n_y"]), ("sample_weight", part["n_w"])):
-                if n is not None and n != part["n"]:
-                    raise AuditInputError(
-                        f"Expected {name} to have X's partitions (the same rows in each). Got {n} rows in partition "
-                        f"{i} of {name} against {part['n']} in X; build both from the same frame, e.g. "
-                        f"y = frame['target'] and X = frame.drop(columns='target')."
-                    )
         lengths = tuple(int(p["n"]) for p in done)
         if sum(lengths) == 0:
-            raise AuditInputError(f"Expected X to have at least one row and one column. Got shape (0, {len(X.columns)}).")
+            raise AuditInputError(f"Expected X to have at least one row and one column. Got shape (0, {len(self.X.columns)}).")
         if y is not None:
             missing = sum(p["y_missing"] for p in done)
             if missing:
@@ -312,12 +336,12 @@ class DaskInputs:
 
     def _head(self) -> AuditData:
         """The first rows, in memory: what the model's pre-flight checks try."""
+        dask = _dask()
         first = next(i for i, n in enumerate(self._checks.lengths) if n)
-        X = self.remote.take(np.arange(int(self.remote.offsets[first]),
-                                       int(self.remote.offsets[first]) + min(HEAD_ROWS, self._checks.lengths[first])))
+        part = self._frame.to_delayed()[first]
+        X, y, _ = _compute([dask.delayed(_first_rows)(part, HEAD_ROWS)], "reading the first rows")[0]
         n = len(X)
-        y = None if self.y is None else validate_target(
-            pd.Series(_labels_of(self.y.partitions[first].head(n, compute=True))), n, None)[0]
+        y = None if y is None else validate_target(pd.Series(_labels_of(y)), n, None)[0]
         sensitive = validate_sensitive_features(list(self.sensitive) or None, X, n, None,
                                                 sensitive_nan=self.sensitive_nan)
         return AuditData(X, y, sensitive.frame, None, pd.RangeIndex(n), self.target_name)
@@ -341,12 +365,9 @@ class DaskInputs:
         rows in the frame's order.
         """
         dask = _dask()
-        xs = self.X.to_delayed()
-        ys = [None] * len(xs) if self.y is None else self.y.to_delayed()
-        ws = [None] * len(xs) if self.sample_weight is None else self.sample_weight.to_delayed()
         model = dask.delayed(adapter, pure=True)  # sent once per worker, not once per partition
-        parts = _compute([dask.delayed(_partition_outcomes)(a, b, c, model, self.sensitive)
-                          for a, b, c in zip(xs, ys, ws)], "predicting on the partitions")
+        parts = _compute([dask.delayed(_partition_outcomes)(p, model, self.sensitive) for p in self._frame.to_delayed()],
+                         "predicting on the partitions")
         n = sum(p["n"] for p in parts)
         if n != self.n_rows:
             raise AuditEngineError(f"Expected {self.n_rows:,} rows, as when the audit was set up. Got {n:,}: did "

@@ -232,3 +232,37 @@ def test_a_worker_killed_mid_audit_is_retried_or_the_audit_fails_clearly(cluster
         assert sections_json(result) == sections_json(small_on_dask)
     client.wait_for_workers(2, timeout=120)
     assert victim not in client.scheduler_info()["workers"]  # the worker did die during the audit
+
+
+def test_the_command_line_audits_a_glob_of_parquet_files_on_the_cluster(cluster, rows, model, tmp_path, capsys):
+    import joblib
+
+    from auditor.cli import main
+
+    X, y = (part.iloc[:3000] for part in rows)
+    frame = pd.concat([X, y], axis=1)
+    for i, start in enumerate(range(0, 3000, 1000)):
+        frame.iloc[start:start + 1000].to_parquet(tmp_path / f"part-{i}.parquet")
+    joblib.dump(model, tmp_path / "model.joblib")
+    argv = ["run", "--model", str(tmp_path / "model.joblib"), "--trust-model-file", "--data",
+            str(tmp_path / "part-*.parquet"), "--target", "approved", "--sensitive", "sex",
+            "--sections", "performance", "fairness", "--n-bootstrap", "20", "--json", str(tmp_path / "a.json"),
+            "--engine", "dask", "--scheduler", cluster[1].scheduler.address, "--quiet"]
+    code = main(argv)
+    assert code in (0, 1), capsys.readouterr().err
+    from auditor import AuditResult
+
+    result = AuditResult.from_json(tmp_path / "a.json")
+    expected = Auditor(model, X, y, sensitive_features=["sex"], sections=["performance", "fairness"],
+                       n_bootstrap=20).run(progress=False)
+    assert result.summary.n_rows == 3000
+    assert _metric(result, "roc_auc").value == pytest.approx(_metric(expected, "roc_auc").value, abs=1e-12)
+    assert any("3 partitions" in note for note in result.summary.notes)
+
+
+def test_a_bad_engine_exits_2_in_one_line(tmp_path, capsys):
+    from auditor.cli import main
+
+    code = main(["run", "--model", "m.skops", "--data", "d.csv", "--target", "t", "--engine", "spark"])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and err == "auditor run: error: Expected --engine to be one of memory, dask. Got 'spark'."
