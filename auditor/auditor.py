@@ -8,23 +8,27 @@ from collections.abc import Callable, Iterable
 from numbers import Integral, Real
 from typing import Any, Literal
 
+import numpy as np
 import pandas as pd
 
 from auditor import policy as _policy
 from auditor._provenance import auditor_version, library_versions, model_fingerprint, utc_now
+from auditor.artifacts import SHAP_VALUES
 from auditor.context import AuditContext, SkipSection
 from auditor.data import (
     AuditData,
+    SensitiveFeatures,
     data_fingerprint,
     validate_sample_weight,
     validate_sensitive_features,
     validate_target,
     validate_X,
 )
-from auditor.errors import AuditInputError
+from auditor.engine import is_dask_collection
+from auditor.errors import AuditEngineError, AuditInputError
 from auditor.fairness.labels import check_group_labels
 from auditor.model import ModelAdapter, PredictionsAdapter, SuppliedPredictions, same_label
-from auditor.preflight import check_probabilities, preflight
+from auditor.preflight import check_probabilities, check_target, preflight
 from auditor.progress import ProgressReporter, as_reporter
 from auditor.reference import validate_reference
 from auditor.results import (
@@ -67,6 +71,12 @@ def _check_n_bootstrap(n_bootstrap: Any) -> int:
     return int(n_bootstrap)
 
 
+def _check_max_samples(max_samples: Any) -> int:
+    if isinstance(max_samples, bool) or not isinstance(max_samples, Integral) or max_samples < 1:
+        raise ValueError(f"Expected max_samples to be a positive int. Got {max_samples!r} instead.")
+    return int(max_samples)
+
+
 def _check_confidence_level(level: Any) -> float:
     if isinstance(level, bool) or not isinstance(level, Real) or not 0.5 < float(level) < 1:
         raise ValueError(
@@ -84,9 +94,13 @@ class Auditor:
     model : fitted estimator
         Any scikit-learn compatible estimator or Pipeline (with a
         ``ColumnTransformer``), XGBoost or LightGBM model. It is never modified.
-    X : pandas.DataFrame
+    X : pandas.DataFrame or dask.dataframe.DataFrame
         The rows to audit, with every column the model takes, plus any sensitive
-        columns. It is never modified; its index is kept only to name rows.
+        columns. It is never modified; its index is kept only to name rows. A
+        Dask DataFrame stays on its cluster (the Dask engine, ``pip install
+        "auditor[dask]"``): ``y`` and ``sample_weight`` are then Dask Series with
+        its partitions, ``sensitive_features`` column names, and rows are named
+        by their position. See the README's "Large data".
     y : array-like of shape (n_rows,) or None
         True outcomes; ``None`` when the audited rows have no labels yet. The
         sections that need them are then skipped with the reason, and the drift
@@ -147,6 +161,11 @@ class Auditor:
         Workers for the explanation steps (permutation importance threads, TreeSHAP
         and Kernel SHAP processes). ``None`` (the default) uses every core, ``-1``
         too, ``-2`` all but one. It never changes a number in the result.
+    max_samples : int, default=20_000
+        Dask engine only: the sections that are not computed over every row on
+        the cluster (importance, SHAP, LIME, data quality, drift) audit a seeded
+        uniform sample of at most this many rows, pulled into memory; the result's
+        warnings say so for each. Performance and fairness use every row.
 
     Examples
     --------
@@ -180,8 +199,10 @@ class Auditor:
         reference_name: str | None = None,
         errors: Literal["record", "raise"] = "record",
         n_jobs: int | None = None,
+        max_samples: int = 20_000,
     ) -> None:
         self.random_state = _check_random_state(random_state)
+        self.max_samples = _check_max_samples(max_samples)
         self.n_bootstrap = _check_n_bootstrap(n_bootstrap)
         self.confidence_level = _check_confidence_level(confidence_level)
         self.sections = resolve_sections(sections)
@@ -200,20 +221,36 @@ class Auditor:
         self.model_card = ModelCard.coerce(model_card)
 
         supplied = model if isinstance(model, SuppliedPredictions) else None
-        X_valid = index = None
-        if X is not None or supplied is None:
-            X_valid, index = validate_X(X)
-        n = None if X_valid is None else len(X_valid)
-        if y is None and supplied is None and X_valid is not None:
-            # no labels yet: the sections that need them are skipped with the reason
-            y_true, target_name = None, "target"
+        self._engine = None
+        if any(is_dask_collection(v) for v in (X, y, sample_weight, sensitive_features)):
+            if supplied is not None:
+                raise TypeError("Expected in-memory arrays for Auditor.from_predictions. Got a Dask collection; "
+                                "pass the model and a Dask X instead, so the predictions run on the workers.")
+            from auditor.engine.dask import DaskInputs
+
+            # validated on the frames' metadata and one light pass; the model is
+            # set up and tried on the first rows, and predicts on every row in run()
+            self._engine = DaskInputs(X, y, sensitive_features=sensitive_features, sample_weight=sample_weight,
+                                      sensitive_nan=sensitive_nan)
+            head = self._engine.head
+            X_valid, index, target_name, weights = head.X, head.index, self._engine.target_name, None
+            y_true = self._engine.y_labels
+            sensitive = SensitiveFeatures(head.sensitive_features, named_columns=True)
         else:
-            y_true, target_name = validate_target(y, n, index, name="y" if supplied is None else "y_true")
-            n = len(y_true)
-        if index is None:
-            index = pd.RangeIndex(n)
-        sensitive = validate_sensitive_features(sensitive_features, X_valid, n, index, sensitive_nan=sensitive_nan)
-        weights = validate_sample_weight(sample_weight, n, index)
+            X_valid = index = None
+            if X is not None or supplied is None:
+                X_valid, index = validate_X(X)
+            n = None if X_valid is None else len(X_valid)
+            if y is None and supplied is None and X_valid is not None:
+                # no labels yet: the sections that need them are skipped with the reason
+                y_true, target_name = None, "target"
+            else:
+                y_true, target_name = validate_target(y, n, index, name="y" if supplied is None else "y_true")
+                n = len(y_true)
+            if index is None:
+                index = pd.RangeIndex(n)
+            sensitive = validate_sensitive_features(sensitive_features, X_valid, n, index, sensitive_nan=sensitive_nan)
+            weights = validate_sample_weight(sample_weight, n, index)
         if supplied is None:
             grouping_only = tuple(sensitive.frame.columns) if sensitive.named_columns else ()
             self._adapter: ModelAdapter | PredictionsAdapter = ModelAdapter.from_estimator(
@@ -232,14 +269,22 @@ class Auditor:
             if y_true is None and self._reference.target_name:
                 target_name = self._reference.target_name
             self._check_reference_labels()
-        self._data = AuditData(X_valid, y_true, sensitive.frame, weights, index, target_name)
         self._predictions = None
         self._model_name = model_name or self._adapter.name
+        self._task_option = task
         # what the reader should know about the inputs before any section runs
         self._setup_warnings = list(self._adapter.warnings)
-        if supplied is None:
+        if self._engine is None:
+            self._data = AuditData(X_valid, y_true, sensitive.frame, weights, index, target_name)
+            if supplied is None:
+                self._setup_warnings += preflight(self._adapter, self._data, task=task)
+            self._setup_warnings += check_group_labels(sensitive.frame, self.sections)
+        else:
+            # the first rows stand in until run() collects every row's outcomes
+            self._data = self._engine.head
             self._setup_warnings += preflight(self._adapter, self._data, task=task)
-        self._setup_warnings += check_group_labels(sensitive.frame, self.sections)
+            for values in self._engine.sensitive_values.values():
+                check_group_labels(values.to_frame(), self.sections)  # too many groups: an error now
 
     def _check_reference_labels(self) -> None:
         classes = self._adapter.classes
@@ -311,7 +356,12 @@ class Auditor:
             _emit(progress, "predict", "start", None)
             t0 = time.perf_counter()
             try:
-                if isinstance(self._adapter, ModelAdapter):
+                if self._engine is not None:
+                    self._data, self._predictions = self._engine.collect(self._adapter)
+                    if self._data.y_true is not None:
+                        check_target(self._data.y_true, self._adapter.task)
+                    self._setup_warnings += check_group_labels(self._data.sensitive_features, self.sections)
+                elif isinstance(self._adapter, ModelAdapter):
                     self._predictions, self._memo_seed = self._adapter.predict_all(self._data.X)
                 else:
                     self._predictions = self._adapter.predictions(self._data.X)
@@ -373,6 +423,39 @@ class Auditor:
         finally:
             close()
 
+    def _sample_context(self, ctx: AuditContext, computed: dict[str, SectionResult]) -> AuditContext:
+        """Dask engine: the in-memory context of the sample the non-distributed
+        sections audit (built once, on first use)."""
+        from auditor.engine.dask import sample_positions
+
+        if getattr(self, "_sampled", None) is None or self._sampled[0] is not ctx:
+            positions = sample_positions(ctx.n_rows, self.max_samples, ctx.rng("engine.sample"))
+            data, predictions = self._engine.sample(self._data, self._predictions, positions)
+            sub = AuditContext(
+                data=data, model=self._model, predictions=predictions, task=ctx.task, classes=ctx.classes,
+                pos_label=ctx.pos_label, random_state=self.random_state, n_bootstrap=self.n_bootstrap,
+                confidence_level=self.confidence_level, n_jobs=self.n_jobs, progress=ctx.progress,
+                reference=self._reference,
+            )
+            self._sampled = (ctx, sub, positions)
+        _, sub, _ = self._sampled
+        for name, result in computed.items():
+            if sub.result(name) is None:
+                sub.add_result(name, result)
+        return sub
+
+    def _after_sampled(self, ctx: AuditContext, sub: AuditContext) -> None:
+        """Carry what a sampled section left behind to the full context: its
+        warnings, and SHAP values (their rows renumbered as positions of the whole
+        frame, so fairness reads them by group)."""
+        import dataclasses
+
+        for w in sub.warnings:
+            ctx.warn(w.source, w.message)
+        if sub.has(SHAP_VALUES) and not ctx.has(SHAP_VALUES):
+            sv, positions = sub.peek(SHAP_VALUES), self._sampled[2]
+            ctx.memo(SHAP_VALUES, lambda: dataclasses.replace(sv, rows=positions[np.asarray(sv.rows)]))
+
     def _run(self, progress: ProgressReporter) -> AuditResult:
         ctx = self._context(progress)
         computed: dict[str, SectionResult] = {}
@@ -387,24 +470,34 @@ class Auditor:
                 skipped.append(SkippedSection(name, "needs the fitted model; this audit was built from predictions only"))
                 _emit(progress, name, "skipped", time.perf_counter() - t0)
                 continue
+            target = ctx
             try:
-                result = section.compute(ctx)
+                if self._engine is not None and not section.distributed:
+                    target = self._sample_context(ctx, computed)
+                result = section.compute(target)
                 if not isinstance(result, spec.result_type):
                     raise TypeError(
                         f"Expected {type(section).__name__}.compute to return a {spec.result_type.__name__}. "
                         f"Got {type(result).__name__} instead."
                     )
+                if target is not ctx:
+                    ctx.warn(name, _sample_note(target.n_rows, ctx.n_rows))
             except SkipSection as exc:
                 skipped.append(SkippedSection(name, str(exc)))
                 _emit(progress, name, "skipped", time.perf_counter() - t0)
                 continue
             except Exception as exc:
-                if self.errors == "raise":
+                # rows the cluster did not compute leave no numbers to report: no
+                # partial result, whatever `errors` says
+                if self.errors == "raise" or isinstance(exc, AuditEngineError):
                     raise
                 failures.append(SectionFailure(name, type(exc).__name__, _one_line(exc)))
                 ctx.warn(name, f"Traceback (last frame): {_last_frame(exc)}")
                 _emit(progress, name, "failed", time.perf_counter() - t0)
                 continue
+            finally:
+                if target is not ctx:
+                    self._after_sampled(ctx, target)
             computed[name] = result
             ctx.add_result(name, result)
             _emit(progress, name, "done", time.perf_counter() - t0)
@@ -468,13 +561,38 @@ class Auditor:
             sample_weight=self._data.sample_weight is not None,
             dataset_name=self._data_name,
             has_labels=self._data.has_labels,
-            notes=() if self._data.has_labels else (
+            notes=(() if self._data.has_labels else (
                 "The audited rows came without true outcomes: the analyses that need them were skipped, and the "
-                "performance is estimated from the model's scores where a labelled reference allows it.",),
+                "performance is estimated from the model's scores where a labelled reference allows it.",))
+            + self._engine_notes(),
             n_reference_rows=None if self._reference is None else self._reference.n_rows,
             reference_name="" if self._reference is None else self._reference.name,
             reference_has_labels=self._reference is not None and self._reference.has_labels,
         )
+
+
+    def _engine_notes(self) -> tuple[str, ...]:
+        if self._engine is None:
+            return ()
+        full = [s.name for s in self.sections if s.distributed]
+        sampled = [s.name for s in self.sections if not s.distributed]
+        n = self._data.n_rows
+        note = (f"Computed on a Dask cluster: {n:,} rows in {self._engine.remote.npartitions} partitions, predicted on "
+                f"the workers; {', '.join(full) or 'no section'} over every row")
+        if sampled and n <= self.max_samples:
+            note += f", {', '.join(sampled)} in memory on every row, pulled from the cluster"
+        elif sampled:
+            note += (f", {', '.join(sampled)} on a seeded uniform sample of {self.max_samples:,} rows pulled into "
+                     "memory (max_samples)")
+        return (note + ". Rows are named by their position in the frame.",)
+
+
+def _sample_note(k: int, n: int) -> str:
+    if k >= n:
+        return f"Dask engine: this section ran in memory on all {n:,} rows, pulled from the cluster."
+    return (f"Dask engine: this section ran on a seeded uniform sample of {k:,} of the {n:,} rows (max_samples), "
+            "pulled into memory; its numbers are those of an in-memory audit of that sample, and estimate the "
+            "whole frame's with the sampling error its intervals do not include.")
 
 
 def _emit(progress: ProgressReporter, stage: str, event: str, seconds: float | None) -> None:

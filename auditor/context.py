@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.artifacts import REFERENCE_PREDICTIONS, TRANSFORMED, X_MODEL
-from auditor.data import AuditData
+from auditor.data import AuditData, row_hashes
 from auditor.model import ModelAdapter, Predictions, Task, same_label
 from auditor.progress import ProgressReporter, Silent
 from auditor.reference import ReferenceData
@@ -282,6 +282,35 @@ class AuditContext:
     def transformed(self) -> Any:
         """The design matrix the final estimator sees (a pipeline's preprocessor output)."""
         return self.memo(TRANSFORMED, lambda: self.model.transform(self.X_model))
+
+    # -- the rows' features, wherever they live ---------------------------------------
+    # In memory they are ``X``; under the Dask engine they stay on the cluster and
+    # these three calls are the only ways a distributed section reads them.
+    def row_hash(self, columns: Any = None) -> np.ndarray:
+        """A 64-bit hash of every row's values in ``columns`` (default all of X),
+        for orders defined by content (see :func:`auditor.data.row_hashes`)."""
+        X = self.X
+        if isinstance(X, pd.DataFrame):
+            return row_hashes(X if columns is None else X[list(columns)])
+        return X.row_hash(None if columns is None else tuple(columns))
+
+    def missing_values(self) -> tuple[list[str], np.ndarray]:
+        """The columns of X with a missing value, and the ``(n_rows, n_those)``
+        boolean matrix of where they are missing."""
+        X = self.X
+        if isinstance(X, pd.DataFrame):
+            na = X.isna().to_numpy()
+            cols = np.flatnonzero(na.any(axis=0))
+            return [str(X.columns[c]) for c in cols], na[:, cols]
+        return X.missing_values()
+
+    def take_rows(self, positions: np.ndarray) -> pd.DataFrame:
+        """The rows of X at ``positions`` (in that order), in memory: what a
+        sample-based step pulls from a cluster."""
+        X = self.X
+        if isinstance(X, pd.DataFrame):
+            return X.iloc[np.asarray(positions)]
+        return X.take(np.asarray(positions))
 
     def warn(self, source: str, message: str) -> None:
         """Record something the report's reader should know."""

@@ -25,6 +25,7 @@ __all__ = [
     "SensitiveFeatures",
     "validate_sample_weight",
     "data_fingerprint",
+    "row_hashes",
     "MISSING_GROUP",
 ]
 
@@ -43,7 +44,13 @@ class AuditData:
     ----------
     X : pandas.DataFrame
         Every column the caller passed, on a ``RangeIndex``; ``None`` only for an
-        audit built from predictions without features.
+        audit built from predictions without features. Under the Dask engine, a
+        handle on the rows that stay on the cluster (``columns``, ``dtypes``,
+        ``shape``, ``row_hash``, ``missing_values``, ``take``: see
+        :class:`auditor.engine.dask.RemoteFrame`); sections read it through the
+        context's :meth:`~auditor.context.AuditContext.row_hash`,
+        :meth:`~auditor.context.AuditContext.missing_values` and
+        :meth:`~auditor.context.AuditContext.take_rows`.
     y_true : numpy.ndarray or None
         ``None`` when the audited rows have no true outcomes yet (sections that
         need them are skipped, with the reason).
@@ -329,6 +336,15 @@ def _names_columns(sf: Any, X: pd.DataFrame | None, n_rows: int) -> bool:
     return all(c in X.columns for c in sf) or len(sf) != n_rows
 
 
+def row_hashes(frame: pd.DataFrame) -> np.ndarray:
+    """One 64-bit hash of each row's values (``uint64``), independent of the index.
+
+    A row's hash depends on that row alone, so the hashes of a frame's partitions
+    put end to end are the hashes of the whole frame (the Dask engine relies on it).
+    """
+    return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
 def data_fingerprint(
     X: pd.DataFrame | None,
     y_true: np.ndarray | None,
@@ -342,11 +358,13 @@ def data_fingerprint(
     """
     h = hashlib.sha256()
 
-    def add_frame(frame: pd.DataFrame, tag: str) -> None:
+    def add_frame(frame: Any, tag: str) -> None:
         h.update(tag.encode())
         h.update(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
         if frame.shape[1]:
-            h.update(pd.util.hash_pandas_object(frame, index=False).to_numpy().tobytes())
+            # a frame left on a cluster hashes its rows where they are
+            hashes = row_hashes(frame) if isinstance(frame, pd.DataFrame) else frame.row_hash(None)
+            h.update(hashes.tobytes())
 
     if X is not None:
         add_frame(X, "X")

@@ -169,3 +169,13 @@ def test_layers_import_without_the_renderer(module):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_package_imports_without_dask():
+    # the Dask engine is an optional extra: nothing imports dask until a Dask frame is audited
+    import subprocess
+    import sys
+
+    code = "import sys; import auditor, auditor.cli, auditor.engine; sys.exit(1 if 'dask' in sys.modules else 0)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from auditor._version import __version__
 from auditor.cli import _demo, _diff, _render, _run
 from auditor.cli._errors import EXIT_FAIL, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
-from auditor.errors import AuditInputError
+from auditor.errors import AuditEngineError, AuditInputError
 
 __all__ = ["main", "build_parser", "UsageError", "EXIT_OK", "EXIT_FAIL", "EXIT_USAGE", "EXIT_INTERNAL"]
 
@@ -64,6 +64,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (UsageError, AuditInputError) as exc:  # our input errors name what is wrong: no traceback
         print(f"auditor {args.command}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except AuditEngineError as exc:  # the cluster failed, not the auditor: say what and where, no result
+        print(f"auditor {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_INTERNAL
     except KeyboardInterrupt:
         print("auditor: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 import textwrap
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                    help="the fitted model: a skops file (.skops, preferred) or, with --trust-model-file, "
                         "a joblib/pickle file (.joblib, .pkl, .pickle)")
     p.add_argument("--data", required=True, type=Path, metavar="DATA",
-                   help=f"the rows to audit, with the target column ({', '.join(DATA_SUFFIXES)})")
+                   help=f"the rows to audit, with the target column ({', '.join(DATA_SUFFIXES)}); with --engine dask "
+                        "a glob of such files, quoted ('decisions/*.parquet')")
+    p.add_argument("--engine", default="memory", metavar="ENGINE",
+                   help="where the rows are audited: 'memory' (default, pandas) or 'dask' (the rows stay on a Dask "
+                        "cluster; performance and fairness over every row, the other analyses on a stated sample)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="with --engine dask: the Dask scheduler to use (tcp://host:8786); default a local cluster "
+                        "of this machine's cores, started for the audit")
     p.add_argument("--target", metavar="COLUMN", help="the column of true outcomes (or [data] target in --config); "
                    "with --reference it may be absent from --data (no labels yet: the performance is estimated)")
     p.add_argument("--reference", type=Path, metavar="DATA",
@@ -143,9 +151,11 @@ def _option(args_value: Any, cfg: dict, key: str, default: Any = None) -> Any:
 
 def run(args: argparse.Namespace) -> int:
     from auditor.cli._config import ConfigError, build_sections, read_config
+    from auditor.cli._engine import check_engine, dask_client, load_dask_table
     from auditor.cli._progress import Say, StageProgress
 
     say = Say(args.quiet)
+    check_engine(args.engine, args.scheduler)
     try:
         cfg = read_config(args.config) if args.config is not None else None
     except ConfigError as exc:
@@ -178,90 +188,96 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         raise UsageError(str(exc)) from None
 
-    say(f"Reading {args.data} ...")
-    frame = load_table(args.data)
-    reference = None
-    if reference_path is not None:
-        say(f"Reading the reference {reference_path} ...")
-        reference = load_table(reference_path, flag="--reference")
-    labelled = target in frame.columns or reference is None or target not in reference.columns
-    if labelled:
-        check_columns(frame, [target], "--target", str(args.data))
-    else:
-        say(f"{args.data} has no column {target!r}: auditing without labels (the performance is estimated from "
-            f"the reference {reference_path.name}).")
-    check_columns(frame, sensitive, "--sensitive", str(args.data))
-    if weight_col is not None:
-        check_columns(frame, [weight_col], "[data] sample_weight", str(args.data))
-    check_columns(frame, drop, "[data] drop", str(args.data))
-    if target in sensitive:
-        raise UsageError(f"Column {target!r} is both the target and a sensitive feature.")
-    y = frame[target] if labelled else None
-    if y is not None and y.isna().any():
-        raise UsageError(f"Expected no missing values in the target column {target!r}. Found {int(y.isna().sum()):,}.")
-    X = frame.drop(columns=([target] if labelled else []) + drop + ([weight_col] if weight_col else []))
-    X_reference = y_reference = None
-    if reference is not None:
-        if target in reference.columns:
-            y_reference = reference[target]
-            if y_reference.isna().any():
-                raise UsageError(f"Expected no missing values in the target column {target!r} of --reference "
-                                 f"{str(reference_path)!r}. Found {int(y_reference.isna().sum()):,}.")
-        gone = [target] + drop + ([weight_col] if weight_col else [])
-        X_reference = reference.drop(columns=[c for c in gone if c in reference.columns])
-    sample_weight = frame[weight_col].to_numpy() if weight_col else None
-    pos_label = _option(args.pos_label, audit_cfg, "pos_label")
-    if pos_label is not None:
-        labels = y if y is not None else y_reference
-        if labels is not None:
-            pos_label = match_label(pos_label, list(labels.drop_duplicates()), "--pos-label")
+    with ExitStack() as stack:
+        # under --engine dask the audit runs while the cluster is up
+        dask = args.engine == "dask"
+        if dask:
+            stack.enter_context(dask_client(args.scheduler, say))
+        say(f"Reading {args.data} ...")
+        frame = load_dask_table(str(args.data)) if dask else load_table(args.data)
+        reference = None
+        if reference_path is not None:
+            say(f"Reading the reference {reference_path} ...")
+            reference = load_table(reference_path, flag="--reference")
+        labelled = target in frame.columns or reference is None or target not in reference.columns
+        if labelled:
+            check_columns(frame, [target], "--target", str(args.data))
+        else:
+            say(f"{args.data} has no column {target!r}: auditing without labels (the performance is estimated from "
+                f"the reference {reference_path.name}).")
+        check_columns(frame, sensitive, "--sensitive", str(args.data))
+        if weight_col is not None:
+            check_columns(frame, [weight_col], "[data] sample_weight", str(args.data))
+        check_columns(frame, drop, "[data] drop", str(args.data))
+        if target in sensitive:
+            raise UsageError(f"Column {target!r} is both the target and a sensitive feature.")
+        y = frame[target] if labelled else None
+        if y is not None and not dask and y.isna().any():  # the Dask engine checks on the workers
+            raise UsageError(f"Expected no missing values in the target column {target!r}. Found {int(y.isna().sum()):,}.")
+        X = frame.drop(columns=([target] if labelled else []) + drop + ([weight_col] if weight_col else []))
+        X_reference = y_reference = None
+        if reference is not None:
+            if target in reference.columns:
+                y_reference = reference[target]
+                if y_reference.isna().any():
+                    raise UsageError(f"Expected no missing values in the target column {target!r} of --reference "
+                                     f"{str(reference_path)!r}. Found {int(y_reference.isna().sum()):,}.")
+            gone = [target] + drop + ([weight_col] if weight_col else [])
+            X_reference = reference.drop(columns=[c for c in gone if c in reference.columns])
+        sample_weight = (frame[weight_col] if dask else frame[weight_col].to_numpy()) if weight_col else None
+        pos_label = _option(args.pos_label, audit_cfg, "pos_label")
+        if pos_label is not None:
+            labels = y if y is not None else y_reference
+            if labels is not None:
+                distinct = labels.drop_duplicates()
+                pos_label = match_label(pos_label, list(distinct.compute() if dask else distinct), "--pos-label")
 
-    say(f"Loading the model {args.model} ...")
-    from auditor._provenance import file_sha256
-    from auditor.preflight import record_warnings
+        say(f"Loading the model {args.model} ...")
+        from auditor._provenance import file_sha256
+        from auditor.preflight import record_warnings
 
-    # the bytes that were loaded, hashed before loading them: provenance names the file exactly
-    model_sha256 = file_sha256(args.model) if Path(args.model).is_file() else None
-    with record_warnings() as load_warnings:  # e.g. scikit-learn's InconsistentVersionWarning: into the result
-        model = load_model(args.model, trusted_types=args.trust_type, trust_model_file=args.trust_model_file)
+        # the bytes that were loaded, hashed before loading them: provenance names the file exactly
+        model_sha256 = file_sha256(args.model) if Path(args.model).is_file() else None
+        with record_warnings() as load_warnings:  # e.g. scikit-learn's InconsistentVersionWarning: into the result
+            model = load_model(args.model, trusted_types=args.trust_type, trust_model_file=args.trust_model_file)
 
-    from auditor.auditor import Auditor
+        from auditor.auditor import Auditor
 
-    try:
-        auditor = Auditor(
-            model,
-            X,
-            y,
-            X_reference=X_reference,
-            y_reference=y_reference,
-            reference_name=None if reference_path is None else reference_path.name,
-            sensitive_features=sensitive or None,
-            task=audit_cfg.get("task", "auto"),
-            pos_label=pos_label,
-            sample_weight=sample_weight,
-            random_state=_option(args.random_state, audit_cfg, "random_state", 0),
-            sections=sections if sections is not None else _option(args.sections, audit_cfg, "sections"),
-            policy=cfg.policy if cfg else None,
-            n_bootstrap=_option(args.n_bootstrap, audit_cfg, "n_bootstrap", 1000),
-            confidence_level=audit_cfg.get("confidence_level", 0.95),
-            sensitive_nan=audit_cfg.get("sensitive_nan", "raise"),
-            model_name=_option(args.model_name, audit_cfg, "model_name"),
-            model_card=args.model_card if args.model_card is not None else (cfg.model_card if cfg else None),
-            data_name=_option(args.data_name, audit_cfg, "data_name") or args.data.name,
-            errors=audit_cfg.get("errors", "record"),
-            n_jobs=audit_cfg.get("n_jobs"),
-        )
-    except (ValueError, TypeError, KeyError) as exc:
-        # our validation errors name the argument or column; they are input errors
-        message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-        raise UsageError(f"Cannot audit these inputs: {message}") from None
-    auditor._setup_warnings += [f"Loading the model file {args.model.name}: {w}" for w in load_warnings]
+        try:
+            auditor = Auditor(
+                model,
+                X,
+                y,
+                X_reference=X_reference,
+                y_reference=y_reference,
+                reference_name=None if reference_path is None else reference_path.name,
+                sensitive_features=sensitive or None,
+                task=audit_cfg.get("task", "auto"),
+                pos_label=pos_label,
+                sample_weight=sample_weight,
+                random_state=_option(args.random_state, audit_cfg, "random_state", 0),
+                sections=sections if sections is not None else _option(args.sections, audit_cfg, "sections"),
+                policy=cfg.policy if cfg else None,
+                n_bootstrap=_option(args.n_bootstrap, audit_cfg, "n_bootstrap", 1000),
+                confidence_level=audit_cfg.get("confidence_level", 0.95),
+                sensitive_nan=audit_cfg.get("sensitive_nan", "raise"),
+                model_name=_option(args.model_name, audit_cfg, "model_name"),
+                model_card=args.model_card if args.model_card is not None else (cfg.model_card if cfg else None),
+                data_name=_option(args.data_name, audit_cfg, "data_name") or args.data.name,
+                errors=audit_cfg.get("errors", "record"),
+                n_jobs=audit_cfg.get("n_jobs"),
+            )
+        except (ValueError, TypeError, KeyError) as exc:
+            # our validation errors name the argument or column; they are input errors
+            message = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+            raise UsageError(f"Cannot audit these inputs: {message}") from None
+        auditor._setup_warnings += [f"Loading the model file {args.model.name}: {w}" for w in load_warnings]
 
-    from auditor.sections import run_order
+        from auditor.sections import run_order
 
-    stages = ["predict"] + [s.name for s in run_order(auditor.sections)]
-    with StageProgress(stages, quiet=args.quiet) as progress:
-        result = auditor.run(progress=progress)
+        stages = ["predict"] + [s.name for s in run_order(auditor.sections)]
+        with StageProgress(stages, quiet=args.quiet) as progress:
+            result = auditor.run(progress=progress)
     if model_sha256 is not None:
         import dataclasses
 

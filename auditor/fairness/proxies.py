@@ -13,7 +13,7 @@ import pandas as pd
 
 from auditor.results import Proxy
 
-__all__ = ["find_proxies", "MAX_ROWS"]
+__all__ = ["find_proxies", "proxy_sample", "MAX_ROWS"]
 
 #: Rows used for the estimate (a seeded sample beyond this): the k-nearest-neighbour
 #: estimator of mutual information grows as n log n and 5,000 rows fix it well.
@@ -26,18 +26,30 @@ def _entropy(codes: np.ndarray) -> float:
     return float(-(p * np.log(p)).sum())
 
 
+def proxy_sample(n_rows: int, rng: np.random.Generator) -> np.ndarray:
+    """Positions (sorted) of the rows the estimate reads: all of them up to
+    :data:`MAX_ROWS`, else a seeded sample of that many."""
+    return np.sort(rng.choice(n_rows, size=MAX_ROWS, replace=False)) if n_rows > MAX_ROWS else np.arange(n_rows)
+
+
 def find_proxies(
     X: pd.DataFrame,
     sensitive: pd.DataFrame,
     features: list[str],
-    rng: np.random.Generator,
+    rng: np.random.Generator | None,
     seed: int,
 ) -> tuple[list[Proxy], int]:
-    """Strength of every feature as a proxy of every sensitive column, strongest first."""
+    """Strength of every feature as a proxy of every sensitive column, strongest first.
+
+    ``rng`` draws the sample of :func:`proxy_sample` when ``X`` has more rows
+    than :data:`MAX_ROWS`; a caller that already drew it may pass ``None``.
+    """
     from sklearn.feature_selection import mutual_info_classif
 
     n = len(X)
-    rows = np.sort(rng.choice(n, size=MAX_ROWS, replace=False)) if n > MAX_ROWS else np.arange(n)
+    if n > MAX_ROWS and rng is None:
+        raise ValueError(f"Expected a random generator to sample {MAX_ROWS} of the {n} rows. Got None.")
+    rows = proxy_sample(n, rng) if n > MAX_ROWS else np.arange(n)
     Xs = X.iloc[rows]
     encoded = []
     discrete = []

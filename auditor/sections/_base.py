@@ -49,6 +49,12 @@ class Section:
     template : str or None, default=None
         The chapter's template (read with the view as ``section``); ``None`` uses
         the generic one.
+    distributed : bool, default=False
+        Whether ``compute`` reads the rows only through the outcomes (labels,
+        predictions, scores, groups, weights) and the context's ``row_hash``,
+        ``missing_values`` and ``take_rows``. Such a section runs over every row
+        under the Dask engine; any other runs there on the engine's stated sample
+        of rows, held in memory (recorded in the result's warnings).
     failure_status : Status, optional
         The finding recorded when ``compute`` raises: default INCONCLUSIVE for a
         section with findings (its checks could not be made), WARN otherwise.
@@ -82,6 +88,7 @@ class Section:
     view: ClassVar[Callable[..., Any] | str | None] = None
     template: ClassVar[str | None] = None
     failure_status: ClassVar[Status | None] = None
+    distributed: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

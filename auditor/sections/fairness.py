@@ -19,7 +19,7 @@ from auditor.fairness.families import compare_groups, family_specs
 from auditor.fairness.groups import Grouping, apply_bins, build_groupings
 from auditor.fairness.labels import DEFAULT_MAX_GROUPS
 from auditor.fairness.mitigation import threshold_optimizer_outcomes
-from auditor.fairness.proxies import find_proxies
+from auditor.fairness.proxies import find_proxies, proxy_sample
 from auditor.fairness.rates import GroupStats, binary_score_stats, binary_stats, multiclass_stats, regression_stats
 from auditor.fairness.significance import error_permutation_test
 from auditor.policy import fairness_findings
@@ -83,6 +83,9 @@ class FairnessSection(Section):
     name = "fairness"
     title = "Fairness across groups"
     result_type = FairnessResult
+    # reads the outcomes and the features only through ctx.row_hash,
+    # ctx.missing_values and ctx.take_rows: every row under the Dask engine
+    distributed = True
     # fairness reuses the per-row SHAP values for its by-group table
     after = ("shap",)
     findings = fairness_findings
@@ -195,8 +198,10 @@ class FairnessSection(Section):
         features = [c for c in (ctx.model.feature_names if ctx.model else ctx.X.columns) if c not in sensitive]
         if not features:
             return [], 0
-        return find_proxies(ctx.X.iloc[order], labels.iloc[order], features, ctx.rng("fairness.proxies"),
-                            ctx.seed("fairness.proxies.mi"))
+        # the sample is drawn over rows in canonical order, then only its rows are
+        # read: the same rows in memory or pulled from a cluster
+        rows = order[proxy_sample(ctx.n_rows, ctx.rng("fairness.proxies"))]
+        return find_proxies(ctx.take_rows(rows), labels.iloc[rows], features, None, ctx.seed("fairness.proxies.mi"))
 
     def _shap_by_group(self, ctx: AuditContext, groupings: list[Grouping]):
         sv = ctx.peek(SHAP_VALUES)
@@ -328,7 +333,7 @@ def _canonical_rows(ctx: AuditContext) -> np.ndarray:
     keys = _row_values(ctx)
     if ctx.X is not None:
         cols = list(ctx.model.feature_names) if ctx.model is not None else list(ctx.X.columns)
-        keys.append(pd.util.hash_pandas_object(ctx.X[cols], index=False).to_numpy())
+        keys.append(ctx.row_hash(cols))
     return canonical_order(*keys)
 
 
@@ -467,11 +472,9 @@ def _reference(grouping: Grouping, refs: Mapping[str, str], share: np.ndarray):
 def _missing(ctx: AuditContext, grouping: Grouping) -> list[dict[str, int]]:
     if ctx.X is None:
         return [{} for _ in range(grouping.n_groups)]
-    na = ctx.X.isna().to_numpy()
-    cols = np.flatnonzero(na.any(axis=0))
-    counts = np.zeros((grouping.n_groups, len(cols)), dtype=np.int64)
-    np.add.at(counts, grouping.codes, na[:, cols].astype(np.int64))
-    names = [str(ctx.X.columns[c]) for c in cols]
+    names, na = ctx.missing_values()
+    counts = np.zeros((grouping.n_groups, len(names)), dtype=np.int64)
+    np.add.at(counts, grouping.codes, na.astype(np.int64))
     return [{n: int(v) for n, v in zip(names, row) if v} for row in counts]
 
 

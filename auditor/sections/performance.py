@@ -79,6 +79,8 @@ class PerformanceSection(Section):
     name = "performance"
     title = "Model performance"
     result_type = PerformanceResult
+    # reads the outcomes only: every row under the Dask engine
+    distributed = True
     findings = performance_findings
     view = "auditor.render.views.performance:build"
     template = "sections/performance.html.j2"
