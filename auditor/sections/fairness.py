@@ -13,7 +13,7 @@ import pandas as pd
 from auditor.artifacts import SHAP_VALUES
 from auditor.bootstrap import bootstrap, canonical_order, content_rank, percentile_interval
 from auditor.context import AuditContext, SkipSection
-from auditor.fairness.cell_bootstrap import CellBootstrap
+from auditor.fairness.cell_bootstrap import SCORE_CELL_ROWS, CellBootstrap, ScoreCellBootstrap
 from auditor.fairness.counts import effective_denominators
 from auditor.fairness.families import compare_groups, family_specs
 from auditor.fairness.groups import Grouping, apply_bins, build_groupings
@@ -141,8 +141,9 @@ class FairnessSection(Section):
         point = {k: v[0] for k, v in all_stats(w[None, :]).items()}
         # stratified by the finest groups: every group keeps its size in every
         # resample, so a small group's interval reflects its own noise only
+        score_note = None
         if n_boot and ctx.sample_weight is None and ctx.task in ("binary", "multiclass"):
-            reps = _cell_replicates(ctx, groupings, finest_strata, order, strata, n_boot)
+            reps, score_note = _cell_replicates(ctx, groupings, finest_strata, order, strata, n_boot)
         else:
             reps = bootstrap(all_stats, w, n_boot, ctx.rng("fairness.bootstrap"), strata=strata,
                              tick=ctx.ticker("bootstrap resamples", n_boot)) if n_boot else {}
@@ -165,6 +166,8 @@ class FairnessSection(Section):
             f"A group enters a verdict on a rate when it has at least {self.min_group_size} rows in that rate's "
             "denominator; smaller groups are shown but listed as excluded.",
         ]
+        if score_note:
+            notes.append(score_note)
         if n_boot:
             notes.append(
                 f"Comparisons with the reference group: {round(100 * level)}% simultaneous intervals (studentized "
@@ -300,11 +303,15 @@ def _row_values(ctx: AuditContext) -> list[np.ndarray]:
 
 
 def _cell_replicates(ctx: AuditContext, groupings: list[Grouping], finest_strata: np.ndarray, order: np.ndarray,
-                     strata: np.ndarray, n_boot: int) -> dict[str, np.ndarray]:
-    """Bootstrap replicates of unweighted classification metrics: rates from resampled
-    confusion cells (equal in distribution to the row bootstrap, at a cost free of the
-    number of rows); ROC AUC and the mean score, which read more than a row's cell,
-    from the row bootstrap."""
+                     strata: np.ndarray, n_boot: int) -> tuple[dict[str, np.ndarray], str | None]:
+    """Bootstrap replicates of unweighted classification metrics, and a note for the
+    reader when the scores were binned.
+
+    Rates come from resampled confusion cells (equal in distribution to the row
+    bootstrap, at a cost free of the number of rows). ROC AUC and the mean score,
+    which read more than a row's cell, come from the row bootstrap up to
+    ``SCORE_CELL_ROWS`` rows and from resampled score-bin counts above (rows x
+    resamples would dominate the audit at a million rows)."""
     if ctx.task == "binary":
         t, p, k = ctx.y_true_pos.astype(np.int64), ctx.y_pred_pos.astype(np.int64), 2
     else:
@@ -316,7 +323,24 @@ def _cell_replicates(ctx: AuditContext, groupings: list[Grouping], finest_strata
         rates = (cells.binary_rates(g.codes, g.n_groups) if ctx.task == "binary"
                  else cells.multiclass_rates(g.codes, g.n_groups, classes))
         reps.update({f"{i}|{m}": v for m, v in rates.items()})
-    if ctx.task == "binary" and ctx.y_score is not None:
+    note = None
+    if ctx.task == "binary" and ctx.y_score is not None and ctx.n_rows > SCORE_CELL_ROWS:
+        mean_score = ctx.score_kind == "probability"
+        sc = ScoreCellBootstrap(finest_strata, ctx.y_true_pos, ctx.y_score, n_boot, ctx.rng("fairness.bootstrap.scores"))
+        coded = [(g.codes, g.n_groups) for g in groupings]
+        for i, r in enumerate(sc.replicates(coded, mean_score=mean_score)):
+            reps.update({f"{i}|{k}": v for k, v in r.items()})
+        what = "ROC AUC" + (" and mean score" if mean_score else "")
+        if sc.exact:
+            note = (f"Intervals of {what} by group: resampled as counts of each group's rows per true label and "
+                    f"score ({sc.n_bins:,} distinct scores), the same distribution as resampling rows.")
+        else:
+            bound = max(sc.auc_bound(c, G) for c, G in coded)
+            note = (f"Intervals of {what} by group: resampled as counts of each group's rows per true label and "
+                    f"score bin ({sc.n_bins:,} quantile bins, {ctx.n_rows:,} rows); a resampled AUC differs from "
+                    f"its row-level value by at most {bound:.6f} (ties within a bin); the values themselves are "
+                    "computed from every row's score.")
+    elif ctx.task == "binary" and ctx.y_score is not None:
         score_stats = [binary_score_stats(g.codes[order], g.n_groups, ctx.y_true_pos[order], ctx.y_score[order],
                                           ctx.score_kind == "probability") for g in groupings]
 
@@ -324,7 +348,7 @@ def _cell_replicates(ctx: AuditContext, groupings: list[Grouping], finest_strata
             return {f"{i}|{k}": v for i, st in enumerate(score_stats) for k, v in st(W).items()}
 
         reps.update(bootstrap(scores, ctx.weights[order], n_boot, ctx.rng("fairness.bootstrap"), strata=strata))
-    return reps
+    return reps, note
 
 
 def _canonical_rows(ctx: AuditContext) -> np.ndarray:
