@@ -13,7 +13,8 @@ import numpy as np
 from scipy.stats import rankdata
 
 from auditor.artifacts import SHAP_RUN, SHAP_VALUES
-from auditor.bootstrap import bootstrap, percentile_interval
+from auditor.bootstrap import bootstrap, normal_mean_intervals, percentile_interval
+from auditor.cells import EXACT_BOOTSTRAP_ROWS
 from auditor.context import AuditContext
 from auditor.explain import (
     ShapOptions,
@@ -151,15 +152,27 @@ class ShapSection(Section):
         A = np.abs(sv.values).reshape(n, G * D)
         point_abs = (w @ A) / w.sum()
         point_mean = (w @ sv.values.reshape(n, G * D)) / w.sum()
-        reps = bootstrap(lambda W: {"abs": (W @ A) / W.sum(axis=1)[:, None]}, w, n_boot, ctx.rng("shap.bootstrap"),
-                         tick=ctx.ticker("bootstrap resamples", n_boot),
-                         strata=run.strata).get("abs")
+        interval_notes = []
+        reps = normal = None
+        if n_boot and n > EXACT_BOOTSTRAP_ROWS and run.strata is None:
+            # a mean over this many rows is normal to within O(1/sqrt(n)); resampling
+            # rows would cost rows x resamples x features (minutes at a million rows)
+            normal = normal_mean_intervals(A, w, level)
+            interval_notes.append(
+                f"Intervals of mean |SHAP|: {round(100 * level)}% normal intervals from the {n:,} rows' standard "
+                f"deviation (above {EXACT_BOOTSTRAP_ROWS:,} rows; below, a {n_boot:,}-resample bootstrap)."
+            )
+        elif n_boot:
+            reps = bootstrap(lambda W: {"abs": (W @ A) / W.sum(axis=1)[:, None]}, w, n_boot, ctx.rng("shap.bootstrap"),
+                             tick=ctx.ticker("bootstrap resamples", n_boot), strata=run.strata).get("abs")
         features = []
         for g in range(G):
             ests = []
             for d in range(D):
                 j = g * D + d
-                if reps is None:
+                if normal is not None:
+                    ests.append(Estimate.of(point_abs[j], (float(normal[0][j]), float(normal[1][j]))))
+                elif reps is None:
                     ests.append(Estimate.of(point_abs[j]))
                 else:
                     iv = percentile_interval(reps[:, j], level)
@@ -183,7 +196,7 @@ class ShapSection(Section):
         values_file = digest = None
         if self.save_values is not None:
             values_file, digest = _save_values(run, self.save_values)
-        notes = list(run.notes) + _space_notes(ctx, run)
+        notes = list(run.notes) + _space_notes(ctx, run) + interval_notes
         return ShapResult(
             method=run.method,
             exact=run.exact,

@@ -238,3 +238,27 @@ def test_adult_tree_shap_on_every_row():
     Xt = setup.model[:-1].transform(setup.X_test)
     np.testing.assert_allclose(sv.base_values[:, 0] + sv.values[:, :, 0].sum(axis=1),
                                setup.model[-1].decision_function(Xt), atol=1e-6)
+
+
+def test_above_the_bootstrap_row_limit_mean_abs_shap_intervals_are_normal_and_agree(monkeypatch):
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    import auditor.sections.shap as shap_section
+
+    rng = np.random.default_rng(0)
+    n = 3000
+    X = pd.DataFrame(rng.normal(size=(n, 3)), columns=["a", "b", "c"])
+    y = (X["a"] + 0.5 * X["b"] + rng.logistic(size=n) > 0).astype(int)
+    model = HistGradientBoostingClassifier(max_iter=20, random_state=0).fit(X, y)
+    kw = dict(n_bootstrap=1000, sections=[ShapSection()], errors="raise", n_jobs=1)
+    monkeypatch.setattr(shap_section, "EXACT_BOOTSTRAP_ROWS", 1000)
+    normal = Auditor(model, X, y, **kw).run()
+    monkeypatch.setattr(shap_section, "EXACT_BOOTSTRAP_ROWS", 10**9)
+    boot = Auditor(model, X, y, **kw).run()
+    assert any("normal intervals" in note for note in normal.shap.notes)
+    assert not any("normal intervals" in note for note in boot.shap.notes)
+    for fn, fb in zip(normal.shap.features, boot.shap.features):
+        en, eb = fn.mean_abs[0], fb.mean_abs[0]
+        assert fn.feature == fb.feature and en.value == eb.value
+        width = eb.ci_high - eb.ci_low
+        assert abs(en.ci_low - eb.ci_low) < 0.1 * width and abs(en.ci_high - eb.ci_high) < 0.1 * width
