@@ -13,6 +13,7 @@ optional ``methods`` rows to the appendix.
 
 from __future__ import annotations
 
+import re
 import weakref
 from typing import Any
 
@@ -92,6 +93,11 @@ def _build_view(result: AuditResult, *, figures: bool) -> dict:
     p = result.provenance
     issues = _issues(result)
     has_issues = any(issues.values())
+    findings = _findings(result, by_name)
+    level = f"{round(100 * result.config.confidence_level)}%"
+    for v in sections:
+        # each chapter states its own verdicts in full; page 1 gives their first sentence
+        v["chapter_findings"] = [f for f in findings if f["section"] == v["id"]]
     toc = [{"id": v["id"], "number": v["number"], "title": v["title"]} for v in sections]
     if has_issues:
         toc.append({"id": "issues", "number": str(len(sections) + 1), "title": "Warnings and omissions"})
@@ -109,14 +115,17 @@ def _build_view(result: AuditResult, *, figures: bool) -> dict:
         "model_card": _model_card(result.model_card),
         # sentences a section wants on page 1 (an imbalanced outcome, what errors cost)
         "summary_notes": [n for v in sections for n in v.get("summary_notes", ())],
-        "findings": (findings := _findings(result, by_name)),
+        "findings": findings,
         # page 1 gives full sentences to what needs attention and one line to each
         # passed check, so a long policy still fits a reader's first page
         "attention": [f for f in findings if f["status"] != Status.PASS.value],
         "passed": [f for f in findings if f["status"] == Status.PASS.value],
         "key_numbers": [
-            {**k, "section": v["title"], "link": "#" + v["id"]} for v in sections for k in v.get("key_numbers", ())
+            {**k, "interval": _strip_level(k["ci"], level), "section": v["title"], "number": v["number"],
+             "link": "#" + v["id"]}
+            for v in sections for k in v.get("key_numbers", ())
         ],
+        "key_numbers_ci_header": f"{level} interval",
         "facts": _facts(result, full=False),
         "sections": sections,
         "issues": issues,
@@ -304,6 +313,9 @@ def _findings(result: AuditResult, by_name: dict) -> list[dict]:
                 "css": status_css(f.status),
                 "title": f.title,
                 "message": f.message,
+                # the sentence page 1 shows in print; the rest is in the chapter
+                "headline": (parts := split_first_sentence(f.message))[0],
+                "rest": parts[1],
                 "section": f.section,
                 "section_title": view["title"] if view else f.section,
                 "link": "#" + view["id"] if view else "",
@@ -313,6 +325,23 @@ def _findings(result: AuditResult, by_name: dict) -> list[dict]:
             }
         )
     return out
+
+
+def _strip_level(ci: str, level: str) -> str:
+    """A key number's interval without the level the column header states."""
+    prefix = f"{level} interval "
+    return ci[len(prefix):] if ci.startswith(prefix) else ci
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
+
+
+def split_first_sentence(text: str) -> tuple[str, str]:
+    """``text`` cut after its first sentence: (first sentence, the rest or '')."""
+    m = _SENTENCE_END.search(text)
+    if m is None:
+        return text, ""
+    return text[: m.start()], text[m.end():]
 
 
 def _facts(result: AuditResult, *, full: bool) -> list[dict]:

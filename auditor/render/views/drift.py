@@ -19,7 +19,7 @@ _DISTANCES = {"normalized_wasserstein": "Wasserstein", "jensen_shannon": "Jensen
 def _p(x: float | None) -> str:
     if x is None:
         return "—"
-    return "< 1e-15" if x < 1e-15 else (f"{x:.2e}" if x < 1e-3 else f"{x:.3f}")
+    return "< 0.001" if x < 1e-3 else f"{x:.3f}"
 
 
 def _relevance(d: DriftResult, f: FeatureDrift) -> float:
@@ -158,7 +158,7 @@ def _domain(d: DriftResult, level: str) -> dict | None:
         "reason": dc.auc.reason or "",
         "auc": fmt_num(dc.auc.value),
         "ci": fmt_ci(dc.auc),
-        "p": "p < 1e-15" if dc.p_value is not None and dc.p_value < 1e-15 else f"p = {_p(dc.p_value)}",
+        "p": "p < 0.001" if dc.p_value is not None and dc.p_value < 1e-3 else f"p = {_p(dc.p_value)}",
         "rows": f"{dc.n_reference:,} of {dc.n_reference_total:,} reference and {dc.n_current:,} of "
                 f"{dc.n_current_total:,} audited rows",
         "method": dc.method,
