@@ -102,6 +102,16 @@ def _build_view(result: AuditResult, *, figures: bool) -> dict:
     if has_issues:
         toc.append({"id": "issues", "number": str(len(sections) + 1), "title": "Warnings and omissions"})
     toc.append({"id": "appendix", "number": "A", "title": "Appendix: methods, policy and provenance"})
+    # a chapter's long tables go to the appendix, after its fixed parts A.1-A.4,
+    # with a pointer in the chapter (the view names the template that draws them)
+    appendix_tables = []
+    for v in sections:
+        v["appendix_ref"] = None
+        if v.get("appendix_template"):
+            ref = {"id": "appendix-" + v["id"], "number": f"A.{5 + len(appendix_tables)}",
+                   "title": f"{v['title']}: full tables", "template": v["appendix_template"]}
+            v["appendix_ref"] = ref
+            appendix_tables.append({**ref, "section": v})
     return {
         "title": f"Model audit — {result.summary.model_name}",
         "model_name": result.summary.model_name,
@@ -133,6 +143,7 @@ def _build_view(result: AuditResult, *, figures: bool) -> dict:
         "toc": toc,
         "methods": _methods(result, sections),
         "policy": _policy_rows(result),
+        "appendix_tables": appendix_tables,
         "audited": _facts(result, full=True),
         "provenance": _provenance(result),
         "libraries": [{"label": k, "value": v} for k, v in sorted(p.library_versions.items())],

@@ -11,6 +11,8 @@ __all__ = ["build", "feature_rows", "MAX_FEATURE_FIGURES"]
 
 #: Drifted features given a reference-against-audited figure.
 MAX_FEATURE_FIGURES = 6
+#: Features the chapter's table lists at least (every drifted one is listed).
+ROWS_SHOWN = 5
 _METRICS = {"roc_auc": "ROC AUC", "accuracy": "Accuracy", "mae": "Mean absolute error"}
 _TESTS = {"ks": "KS", "chi2": "χ²"}
 _DISTANCES = {"normalized_wasserstein": "Wasserstein", "jensen_shannon": "Jensen-Shannon"}
@@ -107,6 +109,9 @@ def build(d: DriftResult, result: AuditResult, *, figures: bool = True) -> dict:
         "summary": _summary(d, drifted),
         "findings": findings,
         "rows": rows,
+        # the chapter lists the drifted features and the ones the model relies on most; the appendix all
+        "rows_shown": (shown := max(sum(r["drifted"] for r in rows), ROWS_SHOWN)),
+        "appendix_template": "sections/drift_tables.html.j2" if len(rows) > shown else "",
         "importance_label": d.importance_label or "",
         "importance_reason": d.importance_reason or "",
         "domain": _domain(d, level),
@@ -295,8 +300,8 @@ def _figures(d: DriftResult, result: AuditResult, drifted: list[str]) -> list[Fi
     context = ""
     if not shown:
         # nothing moved: show the features the model relies on most, so a reader sees the two sides agree
-        shown = [i.feature for i in d.importance[:2]] or [f.feature for f in d.features[:2]]
-        context = " No feature drifted; this is one the model relies on most, for comparison."
+        shown = [i.feature for i in d.importance[:1]] or [f.feature for f in d.features[:1]]
+        context = " No feature drifted; this is the one the model relies on most, for comparison."
     for name in shown:
         f = d.feature(name)
         numeric = f.kind == "numeric" and any(h.feature == name for h in d.histograms)
@@ -315,7 +320,9 @@ def _figures(d: DriftResult, result: AuditResult, drifted: list[str]) -> list[Fi
             alt + (f", PSI {fmt_num(f.psi)}." if f.psi is not None else "."),
             how + context,
         ))
-    if d.domain is not None and d.domain.importances:
+    # the classifier's importances say which features give the sides away; when it
+    # cannot tell the sides apart they are noise, and the chapter says so in words
+    if d.domain is not None and d.domain.importances and d.domain.auc.ci_low is not None and d.domain.auc.ci_low > 0.5:
         auc = d.domain.auc
         figs.append(Figure(
             "fig-drift-domain", "Domain classifier",

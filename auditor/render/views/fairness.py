@@ -239,7 +239,7 @@ def build(f: FairnessResult, result: AuditResult, *, figures: bool = True) -> di
     proxies = [
         {"sensitive": p.sensitive_feature, "feature": p.feature, "strength": fmt_pct(p.strength, 0),
          "strong": policy.proxy_warning_strength is not None and p.strength >= policy.proxy_warning_strength}
-        for p in f.proxies[:12]
+        for p in f.proxies[:6]
     ]
     shap = []
     for s in f.shap_by_group:
@@ -292,6 +292,7 @@ def build(f: FairnessResult, result: AuditResult, *, figures: bool = True) -> di
         "bins": bins,
         "notes": list(f.notes),
         "figures": [x.as_dict() for x in figs],
+        "appendix_template": "sections/fairness_tables.html.j2",
         "key_numbers": _key_numbers(f, level),
         "methods": [
             {"label": "Group intervals", "value": f"{level} percentile intervals, {f.n_bootstrap:,} bootstrap resamples stratified by group"},
@@ -368,7 +369,8 @@ def _figures(result: AuditResult, f: FairnessResult) -> list[Figure]:
     figs = []
     main = "selection_rate" if f.task == "binary" else ("mean_absolute_error" if f.task == "regression" else "accuracy")
     for g in f.groupings:
-        if g.is_intersection and len(g.groups) > 16:
+        if g.is_intersection:
+            # the ratio figure below shows every intersection against its reference
             continue
         figs.append(Figure(
             f"fig-fair-{'-'.join(g.features)}",
