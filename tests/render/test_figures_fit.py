@@ -10,7 +10,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.text import Text
 
-from auditor import Auditor, LimeSection, ShapSection
+from auditor import Auditor, FairnessSection, LimeSection, ShapSection
 from auditor.render import build_view
 
 #: Pixels a text may stick out by (antialiasing).
@@ -75,13 +75,17 @@ def _audits():
     small = dict(n_bootstrap=20, n_jobs=1)
     sections = ["performance", "fairness", "importance", ShapSection(n_bootstrap=10, n_samples=40),
                 LimeSection(max_auto_rows=3, num_samples=300), "agreement"]
+    # with a reference, so the data-quality and drift chapters draw their figures too
+    referenced = sections + ["data_quality", "drift"]
     adult = make_demo("adult")
     yield "adult", Auditor(adult.model, adult.X_test.iloc[:3000], adult.y_test.iloc[:3000],
-                           sensitive_features=list(adult.sensitive_features), sections=sections, **small)
+                           X_reference=adult.X_reference.iloc[:3000], y_reference=adult.y_reference.iloc[:3000],
+                           sensitive_features=list(adult.sensitive_features), sections=referenced, **small)
     german = make_demo("german")
     yield "german", Auditor(german.model, german.X_test, german.y_test, sensitive_features=["sex", "age"],
+                            X_reference=german.X_reference, y_reference=german.y_reference,
                             sections=[s if not (isinstance(s, str) and s == "fairness") else
-                                      __import__("auditor").FairnessSection(bins={"age": [25]}) for s in sections],
+                                      FairnessSection(bins={"age": [25]}) for s in referenced],
                             **small)
     X, y = load_diabetes(return_X_y=True, as_frame=True)
     g = pd.Series(np.where(X["sex"] > 0, "a", "b"), index=X.index, name="sex group")
@@ -100,4 +104,4 @@ def test_no_text_is_clipped_in_any_figure(checked):
         build_view(auditor.run())
         assert checked, f"{name}: no figure drawn"
         clipped.update({f"{name} {k}": v for k, v in checked.items() if v})
-    assert clipped == {}
+    assert clipped == {}, "\n".join(f"{k}: {v}" for k, v in clipped.items())

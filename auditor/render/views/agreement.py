@@ -31,9 +31,9 @@ def build(ag: AgreementResult, result: AuditResult, *, figures: bool = True) -> 
             r = ag.rows[i]
             plot_lime_vs_shap(ag, i, ax=ax)
             ax.get_legend().remove()  # the caption names the colours once
-            ax.set_xlabel("Share of the method's largest")
-            ax.set_title(f"Row {r.row}: ρ {fmt_num(r.rank_correlation)}, same sign {fmt_pct(r.sign_agreement, 0)}",
-                         loc="left", fontsize=8)
+            ax.set_xlabel("Share of largest", fontsize=7.5)
+            ax.set_title(f"Row {r.row} · ρ {fmt_num(r.rank_correlation)} · {fmt_pct(r.sign_agreement, 0)}",
+                         loc="left", fontsize=7.5)
 
         axes = small_multiples(drawn, draw, ncols=3, per_figure=PANELS,
                                panel_height=lambda i: 0.75 + 0.15 * len(ag.rows[i].features))
@@ -47,7 +47,8 @@ def build(ag: AgreementResult, result: AuditResult, *, figures: bool = True) -> 
                            + "."))
         groups.append(figure_group(
             "fig-agreement-rows", "LIME and SHAP, row by row", "Each panel is one explained row, titled with the rank "
-            "correlation (ρ) of the two methods on its top columns and the share of them they push the same way: a "
+            "correlation (ρ) of the two methods on its top columns and the share of them they push the same way; its "
+            "x-axis is each contribution as a share of the method's largest. A "
             "pair of bars per column, LIME (orange) above SHAP (blue), each scaled to its method's largest value. Where a pair points "
             "the same way with a similar length, the two methods tell the same story about that column; opposite "
             "directions are the disagreements to question.", images))

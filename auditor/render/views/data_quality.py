@@ -246,14 +246,16 @@ def _methods(q: DataQualityResult, result: AuditResult, level: str) -> list[dict
 
 def _figures(q: DataQualityResult, flagged: set[tuple]) -> list[Figure]:
     figs = []
-    for r in q.representation:
+    for k, r in enumerate(q.representation):
+        how = ("Grey bars are the reference's shares, blue bars the audited rows'. Bars of equal length mean the group "
+               "is represented as it was in the reference; a much shorter blue bar means the group is under-represented "
+               "now, and results for it rest on fewer rows.") if k == 0 else (
+               f"Read as the chart for {q.representation[0].sensitive_feature}: grey the reference, blue the audited rows.")
         figs.append(Figure(
             f"fig-dq-representation-{_slug(r.sensitive_feature)}", f"Representation of {r.sensitive_feature}",
             encode_figure(plot_representation(q, r.sensitive_feature)),
             f"Paired bar chart of each group's share of {r.sensitive_feature} in the reference and in the audited rows.",
-            "Grey bars are the reference's shares, blue bars the audited rows'. Bars of equal length mean the group "
-            "is represented as it was in the reference; a much shorter blue bar means the group is under-represented "
-            "now, and results for it rest on fewer rows.",
+            how,
         ))
     # the flagged gaps (else the largest one), so a reader sees which group is measured worse
     # in the audited data first; the reference's gap is in the table beside it

@@ -302,6 +302,7 @@ def _figures(d: DriftResult, result: AuditResult, drifted: list[str]) -> list[Fi
         # nothing moved: show the features the model relies on most, so a reader sees the two sides agree
         shown = [i.feature for i in d.importance[:1]] or [f.feature for f in d.features[:1]]
         context = " No feature drifted; this is the one the model relies on most, for comparison."
+    first_of_kind: dict[bool, str] = {}
     for name in shown:
         f = d.feature(name)
         numeric = f.kind == "numeric" and any(h.feature == name for h in d.histograms)
@@ -318,7 +319,8 @@ def _figures(d: DriftResult, result: AuditResult, drifted: list[str]) -> list[Fi
             f"fig-drift-{_slug(name)}", f"{name}: reference against audited rows",
             encode_figure(plot_feature_drift(d, name)),
             alt + (f", PSI {fmt_num(f.psi)}." if f.psi is not None else "."),
-            how + context,
+            (how + context) if first_of_kind.setdefault(numeric, name) == name else
+            f"Read as the chart for {first_of_kind[numeric]}: grey the reference, blue the audited rows.",
         ))
     # the classifier's importances say which features give the sides away; when it
     # cannot tell the sides apart they are noise, and the chapter says so in words

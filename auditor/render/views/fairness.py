@@ -378,7 +378,8 @@ def _figures(result: AuditResult, f: FairnessResult) -> list[Figure]:
             encode_figure(plot_group_metric(f, grouping=g.name, metric=main)),
             f"Bar chart of {main.replace('_', ' ')} for each group of {g.name} with {len(g.groups)} groups and their intervals.",
             "Compare the bars: non-overlapping whiskers mean a gap the data can tell apart from noise. "
-            "Hatched bars are groups too small to judge.",
+            "Hatched bars are groups too small to judge." if not figs else
+            f"Read as the chart for {f.groupings[0].name}, for the groups of {g.name}.",
         ))
     family = "errors" if f.task == "regression" else "selection_rate"
     limit = policy.max_error_ratio if f.task == "regression" else policy.min_selection_rate_ratio
@@ -393,6 +394,7 @@ def _figures(result: AuditResult, f: FairnessResult) -> list[Figure]:
             f"Dot plot of each group's {what} divided by its reference group's, for every grouping, with simultaneous "
             "intervals on a log scale.",
             f"A ratio of 1 means the group is treated like its reference group.{band} A whisker wholly outside the band "
-            "is a FAIL; one crossing its edge cannot be settled by these data.",
+            "is a FAIL (vermilion cross, ✗); one crossing its edge cannot be settled by these data (INCONCLUSIVE, "
+            "blue diamond, ?); one inside it passes (green dot, ✓).",
         ))
     return figs

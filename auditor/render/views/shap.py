@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from auditor.plots import plot_shap_beeswarm, plot_shap_dependence, plot_shap_importance, plot_shap_waterfall
 from auditor.plots._grid import PANELS_PER_FIGURE, small_multiples
 from auditor.render._figures import Figure, encode_figure, figure_group
@@ -120,7 +122,6 @@ def _dependence(sh) -> list[dict]:
         "points cross zero the column stops pushing predictions up; a vertical spread at one value shows "
         "interactions with other columns" + ("; for a categorical column the dash marks each category's mean." if cats
                                             else "."), images)]
-    return figs
 
 
 def _waterfalls(sh) -> list[dict]:
@@ -130,9 +131,12 @@ def _waterfalls(sh) -> list[dict]:
     idx = list(range(len(sh.waterfalls)))
 
     def draw(i, ax):
+        wf = sh.waterfalls[i]
         plot_shap_waterfall(sh, i, ax=ax)
+        # a panel says only what differs; the caption says what the axis is
         ax.set_title("")
-        ax.set_title(f"Row {sh.waterfalls[i].row}: {sh.waterfalls[i].reason}", fontsize=8, loc="left")
+        ax.set_title(textwrap.fill(f"Row {wf.row}: {wf.reason}", 34), fontsize=7.5, loc="left")
+        ax.set_xlabel(f"base {fmt_num(wf.base_value)} → row {fmt_num(wf.output_value)}", fontsize=7.5)
 
     axes = small_multiples(idx, draw, panel_height=lambda i: 0.8 + 0.15 * (len(sh.waterfalls[i].contributions) + 1))
     images, start = [], 0
