@@ -151,7 +151,7 @@ def plot_reference_ratios(
         level = round(100 * result.confidence_level)
         extra = f"\n(no ratio: {', '.join(dict.fromkeys(undefined))})" if undefined else ""
         extra += f"\n(ratio 0, off the log axis: {', '.join(dict.fromkeys(zero))})" if zero else ""
-        ax.set_xlabel(f"Ratio to the reference group\n(whiskers: {level}% simultaneous interval){extra}")
+        ax.set_xlabel(f"Ratio to the reference group\n(whiskers: {level}% simultaneous interval){extra}", loc="right")
         ax.set_title("Ratios to the reference group")
     return ax
 

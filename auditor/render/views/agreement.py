@@ -31,9 +31,9 @@ def build(ag: AgreementResult, result: AuditResult, *, figures: bool = True) -> 
             r = ag.rows[i]
             plot_lime_vs_shap(ag, i, ax=ax)
             ax.get_legend().remove()  # the caption names the colours once
-            ax.set_xlabel("Share of largest", fontsize=7.5)
+            ax.set_xlabel("Share of largest", fontsize=7.5, loc="right")
             ax.set_title(f"Row {r.row} · ρ {fmt_num(r.rank_correlation)} · {fmt_pct(r.sign_agreement, 0)}",
-                         loc="left", fontsize=7.5)
+                         loc="right", fontsize=7.5)
 
         axes = small_multiples(drawn, draw, ncols=3, per_figure=PANELS,
                                panel_height=lambda i: 0.75 + 0.15 * len(ag.rows[i].features))

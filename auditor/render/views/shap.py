@@ -135,8 +135,8 @@ def _waterfalls(sh) -> list[dict]:
         plot_shap_waterfall(sh, i, ax=ax)
         # a panel says only what differs; the caption says what the axis is
         ax.set_title("")
-        ax.set_title(textwrap.fill(f"Row {wf.row}: {wf.reason}", 34), fontsize=7.5, loc="left")
-        ax.set_xlabel(f"base {fmt_num(wf.base_value)} → row {fmt_num(wf.output_value)}", fontsize=7.5)
+        ax.set_title(textwrap.fill(f"Row {wf.row}: {wf.reason}", 34), fontsize=7.5, loc="right")
+        ax.set_xlabel(f"base {fmt_num(wf.base_value)} → row {fmt_num(wf.output_value)}", fontsize=7.5, loc="right")
 
     axes = small_multiples(idx, draw, panel_height=lambda i: 0.8 + 0.15 * (len(sh.waterfalls[i].contributions) + 1))
     images, start = [], 0
