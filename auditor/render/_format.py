@@ -6,7 +6,7 @@ import math
 
 from auditor.results import Estimate
 
-__all__ = ["fmt_num", "fmt_ci", "fmt_range", "fmt_pct", "fmt_count", "fmt_datetime", "status_css", "TINY"]
+__all__ = ["fmt_num", "fmt_ci", "fmt_range", "fmt_pct", "fmt_count", "fmt_datetime", "status_css", "TINY", "fmt_plain"]
 
 
 #: Below this magnitude a reader sees "< 0.001", never scientific notation.
@@ -32,6 +32,14 @@ def fmt_num(x: float | None, digits: int = 3) -> str:
     if ax >= 100:
         return f"{x:.1f}"
     return f"{x:.{_places(x, digits)}f}"
+
+
+def fmt_plain(x: float) -> str:
+    """A setting as written, in positional notation: ``1e-05`` -> ``0.00001``."""
+    if isinstance(x, float) and x == x and abs(x) not in (float("inf"),):
+        text = f"{x:.12f}".rstrip("0").rstrip(".")
+        return text if text not in ("", "-0") else "0"
+    return str(x)
 
 
 def fmt_pct(x: float | None, digits: int = 1) -> str:

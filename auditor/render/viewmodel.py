@@ -17,7 +17,7 @@ import re
 import weakref
 from typing import Any
 
-from auditor.render._format import fmt_datetime, fmt_num, fmt_range, status_css
+from auditor.render._format import fmt_datetime, fmt_num, fmt_plain, fmt_range, status_css
 from auditor.render.views import GENERIC_TEMPLATE, GENERIC_VIEW
 from auditor.results import (
     MODEL_CARD_FIELDS,
@@ -442,7 +442,7 @@ def _option(value: Any) -> str:
         return "[" + ", ".join(_option(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_option(v)}" for k, v in value.items()) + "}"
-    return str(value)
+    return fmt_plain(value)
 
 
 def _policy_rows(result: AuditResult) -> list[dict]:
@@ -455,8 +455,8 @@ def _policy_rows(result: AuditResult) -> list[dict]:
         if isinstance(v, bool):
             return "yes" if v else "no"
         if isinstance(v, (list, tuple)):
-            return ", ".join(str(x) for x in v) or "—"
-        return str(v)
+            return ", ".join(fmt_plain(x) for x in v) or "—"
+        return fmt_plain(v)
 
     def walk(area: str, prefix: str, data: dict) -> None:
         for k, v in data.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from auditor.plots import plot_domain_classifier, plot_drift_importance, plot_feature_drift
 from auditor.render._figures import Figure, encode_figure
-from auditor.render._format import fmt_ci, fmt_num, fmt_pct, status_css
+from auditor.render._format import fmt_ci, fmt_num, fmt_pct, fmt_plain, status_css
 from auditor.results import AuditResult, DriftResult, Estimate, FeatureDrift
 
 __all__ = ["build", "feature_rows", "MAX_FEATURE_FIGURES"]
@@ -263,7 +263,7 @@ def _methods(d: DriftResult, result: AuditResult, level: str) -> list[dict]:
          f"{'as scipy chooses' if d.ks_method == 'auto' else d.ks_method}) and Pearson's chi-squared homogeneity "
          "test (categories, missing as a category), Benjamini-Hochberg adjusted over the features"},
         {"label": "Effect sizes", "value": f"PSI on {d.n_bins} reference quantile bins (categories: each category; empty "
-         f"bins count as {d.psi_epsilon:g}), Wasserstein distance in reference standard deviations, Jensen-Shannon "
+         f"bins count as {fmt_plain(d.psi_epsilon)}), Wasserstein distance in reference standard deviations, Jensen-Shannon "
          "distance in base 2"},
         {"label": "Drift rule", "value": _rule_text(result.policy.drift)},
         {"label": "Importance", "value": d.importance_label or (d.importance_reason or "not available")},
