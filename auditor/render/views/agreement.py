@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from auditor.plots import plot_lime_vs_shap
 from auditor.plots._grid import small_multiples
+from auditor.plots._text import figure_text
 from auditor.render._figures import encode_figure, figure_group
 from auditor.render._format import fmt_num, fmt_pct
 from auditor.results import AgreementResult, AuditResult
@@ -32,7 +33,7 @@ def build(ag: AgreementResult, result: AuditResult, *, figures: bool = True) -> 
             plot_lime_vs_shap(ag, i, ax=ax)
             ax.get_legend().remove()  # the caption names the colours once
             ax.set_xlabel("Share of largest", fontsize=7.5, loc="right")
-            ax.set_title(f"Row {r.row} · ρ {fmt_num(r.rank_correlation)} · {fmt_pct(r.sign_agreement, 0)}",
+            ax.set_title(figure_text(f"Row {r.row} · ρ {fmt_num(r.rank_correlation)} · {fmt_pct(r.sign_agreement, 0)}"),
                          loc="right", fontsize=7.5)
 
         axes = small_multiples(drawn, draw, ncols=3, per_figure=PANELS,

@@ -6,6 +6,7 @@ import textwrap
 
 from auditor.plots import plot_shap_beeswarm, plot_shap_dependence, plot_shap_importance, plot_shap_waterfall
 from auditor.plots._grid import PANELS_PER_FIGURE, small_multiples
+from auditor.plots._text import figure_text
 from auditor.render._figures import Figure, encode_figure, figure_group
 from auditor.render._format import fmt_ci, fmt_num
 from auditor.results import AuditResult, ShapResult
@@ -135,7 +136,8 @@ def _waterfalls(sh) -> list[dict]:
         plot_shap_waterfall(sh, i, ax=ax)
         # a panel says only what differs; the caption says what the axis is
         ax.set_title("")
-        ax.set_title(textwrap.fill(f"Row {wf.row}: {wf.reason}", 34), fontsize=7.5, loc="right")
+        ax.set_title(figure_text(textwrap.fill(f"Row {wf.row}: {wf.reason}", 34), max_len=None), fontsize=7.5,
+                     loc="right")
         ax.set_xlabel(f"base {fmt_num(wf.base_value)} → row {fmt_num(wf.output_value)}", fontsize=7.5, loc="right")
 
     axes = small_multiples(idx, draw, panel_height=lambda i: 0.8 + 0.15 * (len(sh.waterfalls[i].contributions) + 1))
