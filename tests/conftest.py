@@ -72,3 +72,15 @@ def adult_demo():
     from auditor.demo import make_demo
 
     return make_demo("adult")
+
+
+@pytest.fixture(scope="session")
+def adult_demo_run(tmp_path_factory):
+    """``auditor demo`` on Adult run once per session, with its PDF: the files a
+    new user gets first (the demo's chapters and the page budget read them)."""
+    from auditor.cli import EXIT_OK, main
+
+    d = tmp_path_factory.mktemp("adult-demo")
+    html, pdf = d / "adult.html", d / "adult.pdf"
+    assert main(["demo", "--out", str(html), "--pdf", str(pdf), "-q"]) == EXIT_OK
+    return html, d / "adult.json", pdf

@@ -12,12 +12,16 @@ import matplotlib as mpl
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["PALETTE", "STATUS_COLOURS", "new_axes", "style"]
+__all__ = ["PALETTE", "STATUS_COLOURS", "STATUS_MARKERS", "STATUS_GLYPHS", "new_axes", "style"]
 
 #: Okabe & Ito (2008): distinguishable under the common colour-vision deficiencies.
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
 
-STATUS_COLOURS = {"PASS": "#009E73", "WARN": "#E69F00", "INCONCLUSIVE": "#56B4E9", "FAIL": "#D55E00"}
+#: Four Okabe-Ito colours, one per status, so FAIL and INCONCLUSIVE never share one.
+STATUS_COLOURS = {"PASS": "#009E73", "WARN": "#E69F00", "INCONCLUSIVE": "#0072B2", "FAIL": "#D55E00"}
+#: A marker and a glyph per status, so a figure reads in greyscale too.
+STATUS_MARKERS = {"PASS": "o", "WARN": "s", "INCONCLUSIVE": "D", "FAIL": "X"}
+STATUS_GLYPHS = {"PASS": "✓", "WARN": "!", "INCONCLUSIVE": "?", "FAIL": "✗"}
 
 _RC = {
     "font.size": 9,

@@ -199,7 +199,7 @@ def plot_group_missingness(
         if overall is not None:
             ax.axvline(overall, color="#555555", ls="--", lw=1)
         where = "audited" if role == "current" else "reference"
-        ax.set_xlabel("Share of the group's rows (dashed: all rows)")
+        ax.set_xlabel("Share of the group's rows\n(dashed line: all rows)")
         ax.set_title(_text(f"{_short(column, 24)} missing, by {_short(sensitive_feature, 20)}\n({where} data)"))
         ax.set_xlim(0, max(max(shares, default=0), overall or 0) * 1.2 or 1)
     return ax

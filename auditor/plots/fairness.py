@@ -6,7 +6,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.ticker import FixedFormatter, FixedLocator, NullFormatter
 
-from auditor.plots._style import PALETTE, new_axes, style
+from auditor.plots._style import PALETTE, STATUS_COLOURS, STATUS_GLYPHS, STATUS_MARKERS, new_axes, style
 from auditor.plots._text import figure_text
 from auditor.results import FairnessResult
 
@@ -127,9 +127,18 @@ def plot_reference_ratios(
             wy, wlo, whi = (np.array(v) for v in zip(*whiskers))
             ax.hlines(wy, wlo, whi, color="#333333", lw=1)
             ax.plot(np.r_[wlo, whi], np.r_[wy, wy], "|", color="#333333", ms=5)
+        seen = {}
         for yi, (_, est) in zip(y, rows):
-            outside = band is not None and not band[0] <= est.value <= band[1]
-            ax.plot([est.value], [yi], "o", color=PALETTE[3] if outside else PALETTE[0], ms=5)
+            st = _band_status(est, band)
+            colour = STATUS_COLOURS[st] if st else PALETTE[0]
+            line = ax.plot([est.value], [yi], STATUS_MARKERS.get(st, "o"), color=colour, ms=5.5,
+                           markeredgecolor="#222222", markeredgewidth=0.5)[0]
+            if st:
+                seen.setdefault(st, line)
+        if seen:
+            order = [st for st in ("FAIL", "INCONCLUSIVE", "PASS") if st in seen]
+            ax.legend([seen[st] for st in order], [f"{STATUS_GLYPHS[st]} {st}" for st in order], fontsize=7,
+                      loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=len(order), frameon=False)
         ax.set_xscale("log")
         left, right = low / 1.5, high * 1.5
         ax.set_xlim(left, right)
@@ -142,7 +151,7 @@ def plot_reference_ratios(
         level = round(100 * result.confidence_level)
         extra = f"\n(no ratio: {', '.join(dict.fromkeys(undefined))})" if undefined else ""
         extra += f"\n(ratio 0, off the log axis: {', '.join(dict.fromkeys(zero))})" if zero else ""
-        ax.set_xlabel(f"Ratio to the reference group (dot)\nand its {level}% simultaneous interval (whiskers){extra}")
+        ax.set_xlabel(f"Ratio to the reference group\n(whiskers: {level}% simultaneous interval){extra}", loc="right")
         ax.set_title("Ratios to the reference group")
     return ax
 
@@ -178,18 +187,33 @@ def plot_disparities(
             if est.value is None:
                 ax.text(0, yi, "  undefined", va="center", fontsize=7, color="#777777")
                 continue
-            colour = PALETTE[1] if key in thresholds and _violates(est.value, key, thresholds[key]) else PALETTE[0]
+            colour = (STATUS_COLOURS["FAIL"] if key in thresholds and _violates(est.value, key, thresholds[key])
+                      else PALETTE[0])
             ax.barh(yi, est.value, color=colour, height=0.6)
             if est.ci_low is not None and est.ci_high is not None:
                 ax.hlines(yi, est.ci_low, est.ci_high, color="#333333", lw=1)
                 ax.plot([est.ci_low, est.ci_high], [yi, yi], "|", color="#333333", ms=5)
             if key in thresholds:
-                ax.plot([thresholds[key]] * 2, [yi - 0.42, yi + 0.42], color="#D55E00", lw=2)
+                ax.plot([thresholds[key]] * 2, [yi - 0.42, yi + 0.42], color="#222222", lw=2)
         ax.set_yticks(y, [r[0] for r in rows])
         ax.axvline(0, color="#555555", lw=0.8)
-        ax.set_xlabel("Value (bars), 95% interval (whiskers), policy threshold (red tick)")
+        ax.set_xlabel("Bar: value; whiskers: 95% interval;\nblack tick: the policy's limit")
         ax.set_title("Disparities")
     return ax
+
+
+def _band_status(est, band) -> str:
+    """A comparison's status against the acceptable band, as its whisker shows it."""
+    if band is None:
+        return ""
+    lo, hi = est.ci_low, est.ci_high
+    if lo is None or hi is None:
+        lo = hi = est.value
+    if band[0] <= lo and hi <= band[1]:
+        return "PASS"
+    if hi < band[0] or lo > band[1]:
+        return "FAIL"
+    return "INCONCLUSIVE"
 
 
 def _violates(value: float, key: str, threshold: float) -> bool:

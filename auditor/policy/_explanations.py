@@ -67,7 +67,7 @@ def _additivity(shap: ShapResult, limit: float) -> Finding:
     dev = fmt_value(shap.additivity_max_deviation)
     if ok:
         msg = (f"For every explained row, the base value plus the raw-column SHAP contributions equals the model's output "
-               f"({shap.output_space}) to within {dev}.")
+               f"({shap.output_space}) up to a difference of {dev}.")
     else:
         msg = (f"The SHAP contributions miss the model's output ({shap.output_space}) by up to {dev}, more than the "
                f"policy allows ({fmt_value(limit)} relative to the output's size): read the SHAP figures with caution.")

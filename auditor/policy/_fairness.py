@@ -417,7 +417,8 @@ def _proxy_findings(result: FairnessResult, policy: Policy) -> list[Finding]:
             status=Status.WARN,
             title=f"Strong proxies for {attr}",
             message=(
-                f"{names} reveal{'s' if len(proxies) == 1 else ''} much of {attr} (share of the information "
+                f"The feature{'' if len(proxies) == 1 else 's'} {names} reveal{'s' if len(proxies) == 1 else ''} "
+                f"much of {attr} (share of the information "
                 f"needed to tell the {attr} groups apart). A model can treat these groups differently through "
                 f"{'this feature' if len(proxies) == 1 else 'these features'} even without seeing {attr}."
             ),

@@ -16,7 +16,12 @@ def fmt_value(x: float | None, *, percent: bool = False) -> str:
         return "undefined"
     if percent:
         return f"{100 * x:.1f}%"
-    return f"{x:.3g}" if abs(x) >= 1e-3 or x == 0 else f"{x:.2e}"
+    # a sentence for lay readers: plain decimals, never scientific notation
+    if x != 0 and abs(x) < 1e-3:
+        return "less than 0.001" if x > 0 else "between −0.001 and 0"
+    if abs(x) >= 1000:
+        return f"{x:,.0f}"
+    return f"{x:.3g}"
 
 
 def judge(estimate: Estimate, threshold: float, comparison: Comparison) -> Status:

@@ -10,7 +10,7 @@ from typing import Literal
 import matplotlib as mpl
 from matplotlib.axes import Axes
 
-__all__ = ["Figure", "encode_figure"]
+__all__ = ["Figure", "encode_figure", "figure_group"]
 
 
 @dataclass(frozen=True)
@@ -49,3 +49,12 @@ def _save(fig, buf: io.BytesIO, fmt: str, dpi: int) -> None:
         fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None})
     else:
         fig.savefig(buf, format="png", dpi=dpi, metadata={"Software": None})
+
+
+def figure_group(id: str, title: str, caption: str, images: list[tuple[str, str]]) -> dict:
+    """Several images under one title and one caption (small multiples split
+    over figures a page can hold): ``images`` is ``[(src, alt), ...]``."""
+    return {
+        "id": id, "title": title, "caption": caption,
+        "images": [{"id": f"{id}-{i + 1}", "src": src, "alt": alt} for i, (src, alt) in enumerate(images)],
+    }

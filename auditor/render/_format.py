@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
+import math
+
 from auditor.results import Estimate
 
-__all__ = ["fmt_num", "fmt_ci", "fmt_pct", "fmt_count", "fmt_datetime", "status_css"]
+__all__ = ["fmt_num", "fmt_ci", "fmt_range", "fmt_pct", "fmt_count", "fmt_datetime", "status_css", "TINY", "fmt_plain"]
+
+
+#: Below this magnitude a reader sees "< 0.001", never scientific notation.
+TINY = 1e-3
 
 
 def fmt_num(x: float | None, digits: int = 3) -> str:
+    """A number as a lay reader reads it: plain decimals, never scientific notation.
+
+    Below 1, three significant digits with at least ``digits`` decimals (``0.928``,
+    ``0.0561``, ``0.500``: the figure a finding's sentence gives); below 0.001,
+    ``< 0.001`` (``> −0.001`` for a small negative number); thousands with commas.
+    """
     if x is None:
         return "—"
-    if x != 0 and (abs(x) < 10 ** -digits or abs(x) >= 1e6):
-        return f"{x:.{digits - 1}e}"
-    if abs(x) >= 1000:
+    if x != x:  # NaN
+        return "undefined"
+    if x != 0 and abs(x) < TINY:
+        return "< 0.001" if x > 0 else "> −0.001"
+    ax = abs(x)
+    if ax >= 1000:
         return f"{x:,.0f}"
-    if abs(x) >= 100:
+    if ax >= 100:
         return f"{x:.1f}"
-    return f"{x:.{digits}f}"
+    return f"{x:.{_places(x, digits)}f}"
+
+
+def fmt_plain(x: float) -> str:
+    """A setting as written, in positional notation: ``1e-05`` -> ``0.00001``."""
+    if isinstance(x, float) and x == x and abs(x) not in (float("inf"),):
+        text = f"{x:.12f}".rstrip("0").rstrip(".")
+        return text if text not in ("", "-0") else "0"
+    return str(x)
 
 
 def fmt_pct(x: float | None, digits: int = 1) -> str:
@@ -38,19 +61,31 @@ def fmt_ci(est: Estimate, digits: int = 3, *, percent: bool = False) -> str:
 
 
 def fmt_range(low: float, high: float, digits: int = 3) -> str:
-    """An interval whose bounds read alike: ``0.001 – 0.052``, not ``7.96e-04 – 0.052``.
-
-    Scientific notation is kept only when both bounds need it (additivity errors
-    near 1e-14), where fixed decimals would print ``0.000 – 0.000``."""
-    a, b = fmt_num(low, digits), fmt_num(high, digits)
+    """An interval in plain decimals: ``0.001 – 0.052``, not ``< 0.001 – 0.052``;
+    one wholly below 0.001 in size reads ``below 0.001``."""
     big = max(abs(low), abs(high))
-    if ("e" in a) != ("e" in b) and big < 1e6:
-        a, b = f"{low:.{digits}f}", f"{high:.{digits}f}"
-    elif 100 <= big < 1e6 and "e" not in a + b:
+    if big < TINY:
+        return "below 0.001" if low >= 0 else "within ±0.001"
+    if big >= 100:
         # the decimals of the larger bound for both: "860 – 1,204", not "860.6 – 1,204"
         places = 0 if big >= 1000 else 1
-        a, b = f"{low:,.{places}f}", f"{high:,.{places}f}"
+        return f"{low:,.{places}f} – {high:,.{places}f}"
+    # a tiny bound beside a larger one reads in fixed decimals ("0.001 – 0.052")
+    a, b = (f"{v:.{digits}f}" if abs(v) < TINY else fmt_num(v, digits) for v in (low, high))
     return f"{a} – {b}"
+
+
+def _places(x: float, digits: int) -> int:
+    """Decimals that give ``x`` (below 1) three significant digits, at least
+    ``digits``, without trailing zeros beyond them (``0.0561``, ``0.052``)."""
+    ax = abs(x)
+    if ax < TINY or ax >= 1:
+        return digits
+    places = min(5, max(digits, digits - 1 - math.floor(math.log10(ax))))
+    text = f"{ax:.{places}f}"
+    while places > digits and text.endswith("0"):
+        text, places = text[:-1], places - 1
+    return places
 
 
 def status_css(status) -> str:

@@ -13,10 +13,11 @@ optional ``methods`` rows to the appendix.
 
 from __future__ import annotations
 
+import re
 import weakref
 from typing import Any
 
-from auditor.render._format import fmt_datetime, fmt_num, fmt_range, status_css
+from auditor.render._format import fmt_datetime, fmt_num, fmt_plain, fmt_range, status_css
 from auditor.render.views import GENERIC_TEMPLATE, GENERIC_VIEW
 from auditor.results import (
     MODEL_CARD_FIELDS,
@@ -92,10 +93,25 @@ def _build_view(result: AuditResult, *, figures: bool) -> dict:
     p = result.provenance
     issues = _issues(result)
     has_issues = any(issues.values())
+    findings = _findings(result, by_name)
+    level = f"{round(100 * result.config.confidence_level)}%"
+    for v in sections:
+        # each chapter states its own verdicts in full; page 1 gives their first sentence
+        v["chapter_findings"] = [f for f in findings if f["section"] == v["id"]]
     toc = [{"id": v["id"], "number": v["number"], "title": v["title"]} for v in sections]
     if has_issues:
         toc.append({"id": "issues", "number": str(len(sections) + 1), "title": "Warnings and omissions"})
     toc.append({"id": "appendix", "number": "A", "title": "Appendix: methods, policy and provenance"})
+    # a chapter's long tables go to the appendix, after its fixed parts A.1-A.4,
+    # with a pointer in the chapter (the view names the template that draws them)
+    appendix_tables = []
+    for v in sections:
+        v["appendix_ref"] = None
+        if v.get("appendix_template"):
+            ref = {"id": "appendix-" + v["id"], "number": f"A.{5 + len(appendix_tables)}",
+                   "title": f"{v['title']}: full tables", "template": v["appendix_template"]}
+            v["appendix_ref"] = ref
+            appendix_tables.append({**ref, "section": v})
     return {
         "title": f"Model audit — {result.summary.model_name}",
         "model_name": result.summary.model_name,
@@ -109,14 +125,17 @@ def _build_view(result: AuditResult, *, figures: bool) -> dict:
         "model_card": _model_card(result.model_card),
         # sentences a section wants on page 1 (an imbalanced outcome, what errors cost)
         "summary_notes": [n for v in sections for n in v.get("summary_notes", ())],
-        "findings": (findings := _findings(result, by_name)),
+        "findings": findings,
         # page 1 gives full sentences to what needs attention and one line to each
         # passed check, so a long policy still fits a reader's first page
         "attention": [f for f in findings if f["status"] != Status.PASS.value],
         "passed": [f for f in findings if f["status"] == Status.PASS.value],
         "key_numbers": [
-            {**k, "section": v["title"], "link": "#" + v["id"]} for v in sections for k in v.get("key_numbers", ())
+            {**k, "interval": _strip_level(k["ci"], level), "section": v["title"], "number": v["number"],
+             "link": "#" + v["id"]}
+            for v in sections for k in v.get("key_numbers", ())
         ],
+        "key_numbers_ci_header": f"{level} interval",
         "facts": _facts(result, full=False),
         "sections": sections,
         "issues": issues,
@@ -124,6 +143,7 @@ def _build_view(result: AuditResult, *, figures: bool) -> dict:
         "toc": toc,
         "methods": _methods(result, sections),
         "policy": _policy_rows(result),
+        "appendix_tables": appendix_tables,
         "audited": _facts(result, full=True),
         "provenance": _provenance(result),
         "libraries": [{"label": k, "value": v} for k, v in sorted(p.library_versions.items())],
@@ -304,6 +324,9 @@ def _findings(result: AuditResult, by_name: dict) -> list[dict]:
                 "css": status_css(f.status),
                 "title": f.title,
                 "message": f.message,
+                # the sentence page 1 shows in print; the rest is in the chapter
+                "headline": (parts := split_first_sentence(f.message))[0],
+                "rest": parts[1],
                 "section": f.section,
                 "section_title": view["title"] if view else f.section,
                 "link": "#" + view["id"] if view else "",
@@ -313,6 +336,23 @@ def _findings(result: AuditResult, by_name: dict) -> list[dict]:
             }
         )
     return out
+
+
+def _strip_level(ci: str, level: str) -> str:
+    """A key number's interval without the level the column header states."""
+    prefix = f"{level} interval "
+    return ci[len(prefix):] if ci.startswith(prefix) else ci
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"(])")
+
+
+def split_first_sentence(text: str) -> tuple[str, str]:
+    """``text`` cut after its first sentence: (first sentence, the rest or '')."""
+    m = _SENTENCE_END.search(text)
+    if m is None:
+        return text, ""
+    return text[: m.start()], text[m.end():]
 
 
 def _facts(result: AuditResult, *, full: bool) -> list[dict]:
@@ -402,7 +442,7 @@ def _option(value: Any) -> str:
         return "[" + ", ".join(_option(v) for v in value) + "]"
     if isinstance(value, dict):
         return "{" + ", ".join(f"{k}: {_option(v)}" for k, v in value.items()) + "}"
-    return str(value)
+    return fmt_plain(value)
 
 
 def _policy_rows(result: AuditResult) -> list[dict]:
@@ -415,8 +455,8 @@ def _policy_rows(result: AuditResult) -> list[dict]:
         if isinstance(v, bool):
             return "yes" if v else "no"
         if isinstance(v, (list, tuple)):
-            return ", ".join(str(x) for x in v) or "—"
-        return str(v)
+            return ", ".join(fmt_plain(x) for x in v) or "—"
+        return fmt_plain(v)
 
     def walk(area: str, prefix: str, data: dict) -> None:
         for k, v in data.items():

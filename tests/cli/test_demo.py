@@ -51,10 +51,9 @@ def test_demo_checks_the_pdf_path_first(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_adult_demo_has_the_data_and_drift_chapters_and_no_drift(tmp_path):
-    out = tmp_path / "adult.html"
-    assert main(["demo", "--out", str(out), "-q"]) == EXIT_OK
-    result = AuditResult.from_json(tmp_path / "adult.json")
+def test_adult_demo_has_the_data_and_drift_chapters_and_no_drift(adult_demo_run):
+    out, evidence, _ = adult_demo_run
+    result = AuditResult.from_json(evidence)
     assert result.summary.reference_name == "UCI Adult, training split" and result.summary.n_reference_rows == 32561
     html = out.read_text(encoding="utf-8")
     assert 'id="data_quality"' in html and 'id="drift"' in html

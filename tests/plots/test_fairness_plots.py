@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from auditor import Auditor
+from auditor.plots._style import STATUS_COLOURS, STATUS_MARKERS
 from auditor.plots.fairness import plot_disparities, plot_group_metric, plot_reference_ratios
 
 
@@ -38,12 +39,15 @@ def test_unknown_metric_is_named(fairness):
 def test_reference_ratios_have_a_dot_and_whisker_per_judged_comparison(fairness):
     ax = plot_reference_ratios(fairness, family="selection_rate", limit=0.8)
     judged = [(g.name, c) for g in fairness.groupings for c in g.family("selection_rate").judged()]
-    dots = [line for line in ax.lines if line.get_marker() == "o"]
+    # one dot per comparison, its marker and colour saying its status (readable in greyscale too)
+    markers = {m: st for st, m in STATUS_MARKERS.items()}
+    dots = [line for line in ax.lines if line.get_marker() in markers]
     assert len(dots) == len(judged) == len(ax.get_yticklabels())
+    assert all(d.get_color() == STATUS_COLOURS[markers[d.get_marker()]] for d in dots)
     assert sorted(d.get_xdata()[0] for d in dots) == pytest.approx(sorted(c.ratio.value for _, c in judged))
     ends = np.array(sorted(tuple(s[:, 0]) for s in ax.collections[0].get_segments()))
     assert np.allclose(ends, sorted((c.ratio.ci_low, c.ratio.ci_high) for _, c in judged))
-    band = [line for line in ax.lines if line.get_xdata()[0] in (0.8, 1.25) and line.get_marker() != "o"]
+    band = [line for line in ax.lines if line.get_xdata()[0] in (0.8, 1.25) and line.get_marker() not in markers]
     assert len(band) == 2 and ax.get_xscale() == "log"
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert all(" / " in t and t.endswith(")") for t in labels)

@@ -243,7 +243,8 @@ def test_a_new_section_view_is_picked_up_everywhere(extra_result, extra_section)
     assert {"id": "extra", "number": "2", "title": "Extra analysis"} in view["toc"]
     assert view["key_numbers"][-1] == {
         "label": "Extra number", "value": "0.123", "ci": "95% interval 0.1 – 0.2",
-        "section": "Extra analysis", "link": "#extra",
+        # the summary's column header states the level once
+        "interval": "0.1 – 0.2", "section": "Extra analysis", "number": "2", "link": "#extra",
     }
     assert {"title": "Extra analysis", "rows": [{"label": "Extra explainer", "value": "500 rows, seed 7"}]} in view["methods"]
     assert "model performance and extra analysis" in view["lede"][1]

@@ -49,8 +49,10 @@ def test_views_without_figures_are_plain_data(tree_result):
 def test_figures_have_captions_and_alt_text(tree_result):
     for mod in (importance, shap, agreement):
         view = mod.build(tree_result.section(mod.__name__.rsplit(".", 1)[-1]), tree_result)
-        figs = view.get("figures", []) + view.get("waterfall_figures", [])
-        figs += [r["figure"] for r in view.get("rows", []) if isinstance(r, dict) and r.get("figure")]
+        figs = list(view.get("figures", []))
+        # small multiples: a group's images share its one caption
+        groups = [g for k in ("figure_groups", "dependence_groups", "waterfall_groups") for g in view.get(k, [])]
+        figs += [{**img, "caption": g["caption"]} for g in groups for img in g["images"]]
         assert figs, mod.__name__
         for f in figs:
             assert f["alt"] and f["caption"] and f["src"].startswith("data:image/")
@@ -60,10 +62,13 @@ def test_lime_rows_are_drawn_beside_shap_or_alone(tree_result):
     from dataclasses import replace
 
     view = lime.build(tree_result.lime, tree_result)
-    assert all(r["figure"] is None and r["terms"] for r in view["rows"]) and view["paired_note"]
+    assert view["figure_groups"] == [] and all(r["terms"] and r["top_terms"] for r in view["rows"]) and view["paired_note"]
     without = replace(tree_result, sections={k: v for k, v in tree_result.sections.items() if k != "agreement"})
     alone = lime.build(tree_result.lime, without)
-    assert all(r["figure"]["caption"] for r in alone["rows"]) and alone["paired_note"] == ""
+    # every row in one group of small multiples, one caption
+    [group] = alone["figure_groups"]
+    assert group["caption"] and all(str(r.row) in group["images"][0]["alt"] for r in tree_result.lime.rows)
+    assert alone["paired_note"] == ""
 
 
 def test_model_agnostic_report_states_method_and_sample():

@@ -57,5 +57,9 @@ def test_group_tables_fit_the_page_and_keep_every_metric():
         first = g.groups[0]
         assert tables[0]["rows"][0]["cells"][1]["value"] == f"{100 * first.metrics['selection_rate'].value:.1f}%"
     html = render_html(result)
-    assert html.count('<table class="groups">') == 2 * len(f.groupings)
+    # the chapter shows each single grouping's first panel; the appendix every panel
+    body, appendix = html[: html.index('id="appendix"')], html[html.index('id="appendix"'):]
+    assert body.count('<table class="groups">') == sum(not g.is_intersection for g in f.groupings)
+    assert appendix.count('<table class="groups">') == 2 * len(f.groupings)
+    assert 'href="#appendix-fairness"' in body
     assert "<caption>Quality of the predictions</caption>" in html

@@ -11,6 +11,8 @@ __all__ = ["build", "MAX_MISSINGNESS_ROWS"]
 
 #: Differential-missingness entries listed (largest gaps first).
 MAX_MISSINGNESS_ROWS = 12
+#: Of those, the chapter shows the largest; the appendix lists them all.
+MISSINGNESS_SHOWN = 4
 _WHERE = {"current": "audited", "reference": "reference"}
 
 
@@ -48,6 +50,9 @@ def build(q: DataQualityResult, result: AuditResult, *, figures: bool = True) ->
         "groups_reason": q.groups_reason or "",
         "representation_reason": q.representation_reason or "",
         "missingness": _missingness(q, flagged),
+        "missingness_shown": MISSINGNESS_SHOWN,
+        "columns_summary": _columns_summary(q),
+        "appendix_template": "sections/data_quality_tables.html.j2",
         "missing_threshold": "" if dq.max_differential_missingness is None else f"{100 * dq.max_differential_missingness:.1f}",
         "ci_header": f"{level} interval",
         "notes": list(q.notes),
@@ -89,6 +94,23 @@ def _dataset_row(d: DatasetQuality) -> dict:
 
 def _datasets(q: DataQualityResult) -> list[dict]:
     return [_dataset_row(d) for d in (q.current, q.reference) if d is not None]
+
+
+def _columns_summary(q: DataQualityResult) -> str:
+    """The column table in one sentence: what a reader would look for in it."""
+    cols = q.current.columns
+    missing = [f"{c.column} ({fmt_pct(c.missing_share)})" for c in sorted(cols, key=lambda c: -c.missing_share) if c.n_missing]
+    flagged = [c.column for c in cols if c.is_constant or c.is_near_constant or c.mixed_types]
+    outside = [f"{c.column} ({fmt_pct(c.share)})" for c in q.coverage if c.n_outside]
+    parts = [f"{len(cols)} columns audited"]
+    parts.append("missing values in " + ", ".join(missing) if missing else "no missing values")
+    if flagged:
+        parts.append("constant, near-constant or of mixed types: " + ", ".join(flagged))
+    if q.reference is not None:
+        parts.append("values outside the reference's range or categories in " + ", ".join(outside[:6])
+                     + (" and more" if len(outside) > 6 else "") if outside else "no value outside what the reference showed")
+    text = "; ".join(parts) + "."
+    return text[0].upper() + text[1:]
 
 
 def _columns(q: DataQualityResult) -> list[dict]:
@@ -224,17 +246,22 @@ def _methods(q: DataQualityResult, result: AuditResult, level: str) -> list[dict
 
 def _figures(q: DataQualityResult, flagged: set[tuple]) -> list[Figure]:
     figs = []
-    for r in q.representation:
+    for k, r in enumerate(q.representation):
+        how = ("Grey bars are the reference's shares, blue bars the audited rows'. Bars of equal length mean the group "
+               "is represented as it was in the reference; a much shorter blue bar means the group is under-represented "
+               "now, and results for it rest on fewer rows.") if k == 0 else (
+               f"Read as the chart for {q.representation[0].sensitive_feature}: grey the reference, blue the audited rows.")
         figs.append(Figure(
             f"fig-dq-representation-{_slug(r.sensitive_feature)}", f"Representation of {r.sensitive_feature}",
             encode_figure(plot_representation(q, r.sensitive_feature)),
             f"Paired bar chart of each group's share of {r.sensitive_feature} in the reference and in the audited rows.",
-            "Grey bars are the reference's shares, blue bars the audited rows'. Bars of equal length mean the group "
-            "is represented as it was in the reference; a much shorter blue bar means the group is under-represented "
-            "now, and results for it rest on fewer rows.",
+            how,
         ))
     # the flagged gaps (else the largest one), so a reader sees which group is measured worse
-    shown = sorted(flagged)[:3]
+    # in the audited data first; the reference's gap is in the table beside it
+    shown = sorted(flagged, key=lambda k: (k[0] != "current", k))[:2]
+    if any(k[0] == "current" for k in shown):
+        shown = [k for k in shown if k[0] == "current"]
     if not shown:
         entries = [(d.role, e) for d in (q.current,) for e in d.differential_missingness
                    if e.difference.value is not None and e.difference.value > 0]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from auditor.plots import plot_domain_classifier, plot_drift_importance, plot_feature_drift
 from auditor.render._figures import Figure, encode_figure
-from auditor.render._format import fmt_ci, fmt_num, fmt_pct, status_css
+from auditor.render._format import fmt_ci, fmt_num, fmt_pct, fmt_plain, status_css
 from auditor.results import AuditResult, DriftResult, Estimate, FeatureDrift
 
 __all__ = ["build", "feature_rows", "MAX_FEATURE_FIGURES"]
 
 #: Drifted features given a reference-against-audited figure.
 MAX_FEATURE_FIGURES = 6
+#: Features the chapter's table lists at least (every drifted one is listed).
+ROWS_SHOWN = 5
 _METRICS = {"roc_auc": "ROC AUC", "accuracy": "Accuracy", "mae": "Mean absolute error"}
 _TESTS = {"ks": "KS", "chi2": "χ²"}
 _DISTANCES = {"normalized_wasserstein": "Wasserstein", "jensen_shannon": "Jensen-Shannon"}
@@ -19,7 +21,7 @@ _DISTANCES = {"normalized_wasserstein": "Wasserstein", "jensen_shannon": "Jensen
 def _p(x: float | None) -> str:
     if x is None:
         return "—"
-    return "< 1e-15" if x < 1e-15 else (f"{x:.2e}" if x < 1e-3 else f"{x:.3f}")
+    return "< 0.001" if x < 1e-3 else f"{x:.3f}"
 
 
 def _relevance(d: DriftResult, f: FeatureDrift) -> float:
@@ -107,6 +109,9 @@ def build(d: DriftResult, result: AuditResult, *, figures: bool = True) -> dict:
         "summary": _summary(d, drifted),
         "findings": findings,
         "rows": rows,
+        # the chapter lists the drifted features and the ones the model relies on most; the appendix all
+        "rows_shown": (shown := max(sum(r["drifted"] for r in rows), ROWS_SHOWN)),
+        "appendix_template": "sections/drift_tables.html.j2" if len(rows) > shown else "",
         "importance_label": d.importance_label or "",
         "importance_reason": d.importance_reason or "",
         "domain": _domain(d, level),
@@ -158,7 +163,7 @@ def _domain(d: DriftResult, level: str) -> dict | None:
         "reason": dc.auc.reason or "",
         "auc": fmt_num(dc.auc.value),
         "ci": fmt_ci(dc.auc),
-        "p": "p < 1e-15" if dc.p_value is not None and dc.p_value < 1e-15 else f"p = {_p(dc.p_value)}",
+        "p": "p < 0.001" if dc.p_value is not None and dc.p_value < 1e-3 else f"p = {_p(dc.p_value)}",
         "rows": f"{dc.n_reference:,} of {dc.n_reference_total:,} reference and {dc.n_current:,} of "
                 f"{dc.n_current_total:,} audited rows",
         "method": dc.method,
@@ -258,7 +263,7 @@ def _methods(d: DriftResult, result: AuditResult, level: str) -> list[dict]:
          f"{'as scipy chooses' if d.ks_method == 'auto' else d.ks_method}) and Pearson's chi-squared homogeneity "
          "test (categories, missing as a category), Benjamini-Hochberg adjusted over the features"},
         {"label": "Effect sizes", "value": f"PSI on {d.n_bins} reference quantile bins (categories: each category; empty "
-         f"bins count as {d.psi_epsilon:g}), Wasserstein distance in reference standard deviations, Jensen-Shannon "
+         f"bins count as {fmt_plain(d.psi_epsilon)}), Wasserstein distance in reference standard deviations, Jensen-Shannon "
          "distance in base 2"},
         {"label": "Drift rule", "value": _rule_text(result.policy.drift)},
         {"label": "Importance", "value": d.importance_label or (d.importance_reason or "not available")},
@@ -295,8 +300,9 @@ def _figures(d: DriftResult, result: AuditResult, drifted: list[str]) -> list[Fi
     context = ""
     if not shown:
         # nothing moved: show the features the model relies on most, so a reader sees the two sides agree
-        shown = [i.feature for i in d.importance[:2]] or [f.feature for f in d.features[:2]]
-        context = " No feature drifted; this is one the model relies on most, for comparison."
+        shown = [i.feature for i in d.importance[:1]] or [f.feature for f in d.features[:1]]
+        context = " No feature drifted; this is the one the model relies on most, for comparison."
+    first_of_kind: dict[bool, str] = {}
     for name in shown:
         f = d.feature(name)
         numeric = f.kind == "numeric" and any(h.feature == name for h in d.histograms)
@@ -313,9 +319,12 @@ def _figures(d: DriftResult, result: AuditResult, drifted: list[str]) -> list[Fi
             f"fig-drift-{_slug(name)}", f"{name}: reference against audited rows",
             encode_figure(plot_feature_drift(d, name)),
             alt + (f", PSI {fmt_num(f.psi)}." if f.psi is not None else "."),
-            how + context,
+            (how + context) if first_of_kind.setdefault(numeric, name) == name else
+            f"Read as the chart for {first_of_kind[numeric]}: grey the reference, blue the audited rows.",
         ))
-    if d.domain is not None and d.domain.importances:
+    # the classifier's importances say which features give the sides away; when it
+    # cannot tell the sides apart they are noise, and the chapter says so in words
+    if d.domain is not None and d.domain.importances and d.domain.auc.ci_low is not None and d.domain.auc.ci_low > 0.5:
         auc = d.domain.auc
         figs.append(Figure(
             "fig-drift-domain", "Domain classifier",

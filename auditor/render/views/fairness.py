@@ -239,7 +239,7 @@ def build(f: FairnessResult, result: AuditResult, *, figures: bool = True) -> di
     proxies = [
         {"sensitive": p.sensitive_feature, "feature": p.feature, "strength": fmt_pct(p.strength, 0),
          "strong": policy.proxy_warning_strength is not None and p.strength >= policy.proxy_warning_strength}
-        for p in f.proxies[:12]
+        for p in f.proxies[:6]
     ]
     shap = []
     for s in f.shap_by_group:
@@ -292,6 +292,7 @@ def build(f: FairnessResult, result: AuditResult, *, figures: bool = True) -> di
         "bins": bins,
         "notes": list(f.notes),
         "figures": [x.as_dict() for x in figs],
+        "appendix_template": "sections/fairness_tables.html.j2",
         "key_numbers": _key_numbers(f, level),
         "methods": [
             {"label": "Group intervals", "value": f"{level} percentile intervals, {f.n_bootstrap:,} bootstrap resamples stratified by group"},
@@ -368,7 +369,8 @@ def _figures(result: AuditResult, f: FairnessResult) -> list[Figure]:
     figs = []
     main = "selection_rate" if f.task == "binary" else ("mean_absolute_error" if f.task == "regression" else "accuracy")
     for g in f.groupings:
-        if g.is_intersection and len(g.groups) > 16:
+        if g.is_intersection:
+            # the ratio figure below shows every intersection against its reference
             continue
         figs.append(Figure(
             f"fig-fair-{'-'.join(g.features)}",
@@ -376,7 +378,8 @@ def _figures(result: AuditResult, f: FairnessResult) -> list[Figure]:
             encode_figure(plot_group_metric(f, grouping=g.name, metric=main)),
             f"Bar chart of {main.replace('_', ' ')} for each group of {g.name} with {len(g.groups)} groups and their intervals.",
             "Compare the bars: non-overlapping whiskers mean a gap the data can tell apart from noise. "
-            "Hatched bars are groups too small to judge.",
+            "Hatched bars are groups too small to judge." if not figs else
+            f"Read as the chart for {f.groupings[0].name}, for the groups of {g.name}.",
         ))
     family = "errors" if f.task == "regression" else "selection_rate"
     limit = policy.max_error_ratio if f.task == "regression" else policy.min_selection_rate_ratio
@@ -391,6 +394,7 @@ def _figures(result: AuditResult, f: FairnessResult) -> list[Figure]:
             f"Dot plot of each group's {what} divided by its reference group's, for every grouping, with simultaneous "
             "intervals on a log scale.",
             f"A ratio of 1 means the group is treated like its reference group.{band} A whisker wholly outside the band "
-            "is a FAIL; one crossing its edge cannot be settled by these data.",
+            "is a FAIL (vermilion cross, ✗); one crossing its edge cannot be settled by these data (INCONCLUSIVE, "
+            "blue diamond, ?); one inside it passes (green dot, ✓).",
         ))
     return figs

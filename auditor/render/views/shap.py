@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from auditor.plots import plot_shap_beeswarm, plot_shap_dependence, plot_shap_importance, plot_shap_waterfall
-from auditor.render._figures import Figure, encode_figure
+from auditor.plots._grid import PANELS_PER_FIGURE, small_multiples
+from auditor.plots._text import figure_text
+from auditor.render._figures import Figure, encode_figure, figure_group
 from auditor.render._format import fmt_ci, fmt_num
 from auditor.results import AuditResult, ShapResult
 
@@ -11,7 +15,7 @@ __all__ = ["build"]
 
 
 #: Transformed columns listed in the report (the JSON keeps all of them).
-MAX_TRANSFORMED_ROWS = 25
+MAX_TRANSFORMED_ROWS = 12
 
 
 def build(sh: ShapResult, result: AuditResult, *, figures: bool = True) -> dict:
@@ -55,6 +59,8 @@ def build(sh: ShapResult, result: AuditResult, *, figures: bool = True) -> dict:
         ),
         "facts": facts,
         "outputs": outputs,
+        # column headers in words: "Mean |SHAP| (class 1)", not "Mean |SHAP| · 1"
+        "output_labels": [o if result.summary.task == "regression" else f"class {o}" for o in outputs],
         "rows": rows,
         "ci_header": f"{level} interval",
         "ci_note": ci_note,
@@ -63,7 +69,9 @@ def build(sh: ShapResult, result: AuditResult, *, figures: bool = True) -> dict:
         "n_transformed_shown": len(transformed),
         "notes": list(sh.notes),
         "figures": _figures(sh) if figures else [],
-        "waterfall_figures": _waterfalls(sh) if figures else [],
+        "dependence_groups": _dependence(sh) if figures else [],
+        "waterfall_groups": _waterfalls(sh) if figures else [],
+        "appendix_template": "sections/shap_tables.html.j2",
         # the appendix states how the explanation was made
         "methods": [f for f in facts if f["label"] in ("Explainer", "Output space", "Rows explained", "Background", "Time budget")]
         + [{"label": "Global importance intervals", "value": ci_note}],
@@ -79,7 +87,8 @@ def _figures(sh) -> list[dict]:
             encode_figure(plot_shap_importance(sh, output=d)),
             f"Bar chart of mean absolute SHAP value per raw column for output {name}; largest for {top}.",
             "Longer bars move predictions more on average. Error bars show the uncertainty of that average; "
-            "check whether sensitive columns appear near the top.",
+            "check whether sensitive columns appear near the top." if d == 0 else
+            f"As in the first SHAP importance chart, for output {name}.",
         ).as_dict())
     for d, bs in enumerate(sh.beeswarm):
         figs.append(Figure(
@@ -88,32 +97,63 @@ def _figures(sh) -> list[dict]:
             f"Beeswarm plot of {bs.n_points:,} rows' SHAP values for the top {len(bs.features)} columns, "
             "coloured from low (blue) to high (vermilion) column value; categorical columns in grey.",
             "Points right of zero push the prediction up. A clean colour split along a row (all high values on one "
-            "side) means a monotone effect; wide spreads mean the column's effect depends on the rest of the row.",
-        ).as_dict())
-    for i, dep in enumerate(sh.dependence):
-        figs.append(Figure(
-            f"fig-shap-dependence-{i}", f"Dependence on {dep.feature}",
-            encode_figure(plot_shap_dependence(sh, i), fmt="png"),
-            f"{'Scatter' if dep.kind == 'numeric' else 'Strip'} plot of the SHAP value of {dep.feature} "
-            f"against its value, for output {dep.output}.",
-            "The shape of the column's effect: where the points cross zero the column stops pushing predictions up; "
-            "a vertical spread at one value shows interactions with other columns"
-            + ("; the dash marks each category's mean." if dep.kind != "numeric" else "."),
+            "side) means a monotone effect; wide spreads mean the column's effect depends on the rest of the row."
+            if d == 0 else f"As in the first beeswarm plot, for output {bs.output}.",
         ).as_dict())
     return figs
+
+
+def _dependence(sh) -> list[dict]:
+    """Every dependence plot as small multiples under one caption."""
+    if not sh.dependence:
+        return []
+    idx = list(range(len(sh.dependence)))
+    axes = small_multiples(idx, lambda i, ax: plot_shap_dependence(sh, i, ax=ax), ncols=3, panel_height=2.2)
+    images, start = [], 0
+    for ax in axes:
+        shown = idx[start:start + PANELS_PER_FIGURE]
+        start += len(shown)
+        images.append((encode_figure(ax, fmt="png", dpi=130), "Plots of the SHAP value of " + ", ".join(
+            f"{sh.dependence[i].feature} ({'scatter' if sh.dependence[i].kind == 'numeric' else 'strip per category'})"
+            for i in shown) + " against the column's value."))
+    cats = any(d.kind != "numeric" for d in sh.dependence)
+    return [figure_group(
+        "fig-shap-dependence", "Dependence on the most important columns",
+        "Each panel is one column: its SHAP value against its value, showing the shape of its effect. Where the "
+        "points cross zero the column stops pushing predictions up; a vertical spread at one value shows "
+        "interactions with other columns" + ("; for a categorical column the dash marks each category's mean." if cats
+                                            else "."), images)]
 
 
 def _waterfalls(sh) -> list[dict]:
-    figs = []
-    for i, wf in enumerate(sh.waterfalls):
-        top = wf.contributions[0] if wf.contributions else None
-        figs.append(Figure(
-            f"fig-shap-waterfall-{i}", f"Row {wf.row}: {wf.reason}",
-            encode_figure(plot_shap_waterfall(sh, i)),
-            f"Waterfall of row {wf.row}: from the base value {fmt_num(wf.base_value)} to the model's "
-            f"{fmt_num(wf.output_value)} ({sh.output_space} of {wf.output})"
-            + (f"; the largest push is {top.feature} = {top.value} ({top.contribution:+.3g})." if top else "."),
-            "Read from top to bottom: each bar is one column's push, vermilion up and blue down, starting from the "
-            "dashed base value and ending at the row's prediction (solid line).",
-        ).as_dict())
-    return figs
+    """The selected rows' waterfalls as small multiples under one caption."""
+    if not sh.waterfalls:
+        return []
+    idx = list(range(len(sh.waterfalls)))
+
+    def draw(i, ax):
+        wf = sh.waterfalls[i]
+        plot_shap_waterfall(sh, i, ax=ax)
+        # a panel says only what differs; the caption says what the axis is
+        ax.set_title("")
+        ax.set_title(figure_text(textwrap.fill(f"Row {wf.row}: {wf.reason}", 34), max_len=None), fontsize=7.5,
+                     loc="right")
+        ax.set_xlabel(f"base {fmt_num(wf.base_value)} → row {fmt_num(wf.output_value)}", fontsize=7.5, loc="right")
+
+    axes = small_multiples(idx, draw, panel_height=lambda i: 0.8 + 0.15 * (len(sh.waterfalls[i].contributions) + 1))
+    images, start = [], 0
+    for ax in axes:
+        shown = idx[start:start + PANELS_PER_FIGURE]
+        start += len(shown)
+        alts = []
+        for i in shown:
+            wf = sh.waterfalls[i]
+            top = wf.contributions[0] if wf.contributions else None
+            alts.append(f"row {wf.row} ({wf.reason}) from {fmt_num(wf.base_value)} to {fmt_num(wf.output_value)}"
+                        + (f", largest push {top.feature} = {top.value} ({fmt_num(top.contribution)})" if top else ""))
+        images.append((encode_figure(ax), "Waterfalls of SHAP contributions: " + "; ".join(alts) + "."))
+    return [figure_group(
+        "fig-shap-waterfalls", "Selected rows, column by column",
+        f"Each panel is one row, read from top to bottom: each bar is one column's push on the {sh.output_space}, "
+        "vermilion up and blue down, starting from the dashed base value and ending at the row's prediction "
+        "(solid line).", images)]
