@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.colors import LinearSegmentedColormap
+from matplotlib.ticker import MaxNLocator
 
 from auditor.plots._style import PALETTE, new_axes, style
 from auditor.plots._text import figure_text
@@ -160,9 +161,16 @@ def plot_shap_waterfall(result: ShapResult, index: int = 0, *, ax: Axes | None =
         for i, (_, v) in enumerate(items):
             y = n - 1 - i
             ax.barh(y, v, left=start, color=_POS if v >= 0 else _NEG, height=0.6)
-            ax.text(start + v, y, f" {v:+.3g} ", va="center", ha="left" if v >= 0 else "right", fontsize=7)
             start += v
         ax.set_yticks(range(n)[::-1], [label for label, _ in items], fontsize=8)
+        # each bar's value in a column of its own on the right: labels at the bar ends
+        # ran into each other and into the feature names in small panels
+        values = ax.twinx()
+        values.set_ylim(ax.get_ylim())
+        values.set_yticks(range(n)[::-1], [f"{v:+.3g}" for _, v in items], fontsize=7)
+        values.tick_params(axis="y", length=0)
+        for side in ("top", "right", "left", "bottom"):
+            values.spines[side].set_visible(False)
         ax.axvline(wf.base_value, color="#777777", lw=0.8, ls="--")
         ax.axvline(wf.output_value, color="#222222", lw=1)
         ax.set_xlabel(f"{figure_text(result.output_space)} of {figure_text(wf.output)}: base {wf.base_value:.3g} → row {wf.output_value:.3g}")
@@ -171,6 +179,8 @@ def plot_shap_waterfall(result: ShapResult, index: int = 0, *, ax: Axes | None =
         hi = max(wf.base_value, wf.output_value, *np.cumsum([v for _, v in items]) + wf.base_value)
         pad = 0.25 * (hi - lo or 1.0)
         ax.set_xlim(lo - pad, hi + pad)
+        ax.xaxis.set_major_locator(MaxNLocator(4))  # narrow panels: fewer, unclipped ticks
+        values.set_ylim(ax.get_ylim())
     return ax
 
 

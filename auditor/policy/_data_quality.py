@@ -14,6 +14,10 @@ def _pct(x: float | None) -> str:
     return "undefined" if x is None else f"{100 * x:.1f}%"
 
 
+def _adjusted_p(p: float) -> str:
+    return "adjusted p < 0.001" if p < 0.001 else f"adjusted p = {p:.3f}"
+
+
 def _points(x: float | None) -> str:
     return "undefined" if x is None else f"{100 * x:.1f}"
 
@@ -105,7 +109,7 @@ def _no_gap(dataset: DatasetQuality, limit: float) -> Finding:
     largest = max(entries, key=lambda e: (e.difference.value, e.column), default=None)
     detail = (
         f" The largest gap is “{largest.column}” for {largest.sensitive_feature} = {largest.group}: "
-        f"{_points(largest.difference.value)} points (adjusted p = {largest.p_value_adjusted:.3g})."
+        f"{_points(largest.difference.value)} points ({_adjusted_p(largest.p_value_adjusted)})."
         if largest is not None and largest.difference.value > 0 and largest.p_value_adjusted is not None else ""
     )
     suffix = "" if dataset.role == "current" else ".reference"

@@ -247,7 +247,9 @@ def _performance_check(result: DriftResult, p) -> list[Finding]:
         subject=f"{what} from the reference rows ({_num(shift.reference.value)}) to the audited rows "
                 f"({_num(shift.current.value)})",
         estimate=drop, threshold=p.max_performance_drop, comparison="<=", confidence_level=shift.confidence_level,
-        consequence="The model performs materially worse on the audited rows than on the reference.",
+        consequence=("The model performs materially worse on the audited rows than on the reference. If the "
+                     "reference rows are the data it was trained on, the gap measures overfitting (its reference "
+                     "performance is in-sample), not a change in the data."),
         metric=shift.metric, percent=not shift.higher_is_better,
     )
     return [finding]

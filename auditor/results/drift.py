@@ -139,7 +139,8 @@ class FeatureDrift:
         missing = (missing_share is not None and mp is not None and mp < alpha and m_ref is not None
                    and m_cur is not None and abs(m_cur - m_ref) >= missing_share)
         parts = []
-        shown = "p < 1e-15" if p is not None and p < 1e-15 else f"p = {p:.3g}"
+        # plain decimals for lay readers: "p < 0.001" rather than 4.28e-11
+        shown = "p < 0.001" if p is not None and p < 0.001 else f"p = {p:.3f}" if p is not None else ""
         if p is None:
             parts.append(f"not tested ({self.reason or 'undefined'})")
         elif significant and large:
@@ -154,7 +155,7 @@ class FeatureDrift:
         else:
             parts.append("no distribution change")
         if missing:
-            parts.append(f"missing share moved from {m_ref:.3g} to {m_cur:.3g}")
+            parts.append(f"missing share moved from {100 * m_ref:.1f}% to {100 * m_cur:.1f}%")
         return DriftVerdict(
             feature=self.feature,
             drifted=bool((significant and large) or missing),

@@ -51,6 +51,9 @@ def test_shap_figures(result):
     ax = plot_shap_waterfall(sh, 0)
     assert len(ax.patches) == len(wf.contributions) + (1 if wf.n_rest else 0)
     assert _labels(ax)[0].startswith(wf.contributions[0].feature + " = ")
+    # each value in its own column on the right (a twin axis), the largest first
+    twin = [a for a in ax.figure.axes if a is not ax][0]
+    assert _labels(twin)[0] == f"{wf.contributions[0].contribution:+.3g}"
 
 
 def test_lime_figures(result):
