@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ShapValues", "SHAP_VALUES", "SHAP_RUN", "X_MODEL", "TRANSFORMED", "REFERENCE_PREDICTIONS", "SENSITIVE_GROUPS"]
+__all__ = ["ShapValues", "SHAP_VALUES", "SHAP_RUN", "SHAP_SAMPLE_RUN", "ENGINE_SAMPLE", "X_MODEL", "TRANSFORMED", "REFERENCE_PREDICTIONS", "SENSITIVE_GROUPS"]
 
 #: The model's input: its columns of X, in its order (``ctx.X_model``).
 X_MODEL = "X_model"
@@ -27,6 +27,14 @@ SENSITIVE_GROUPS = "reference.sensitive_groups"
 #: The SHAP section's run (:class:`auditor.explain.ShapRun`): explainer, values and
 #: the means to explain further rows (the agreement section asks it for LIME rows).
 SHAP_RUN = "explain.shap_run"
+
+#: Dask engine: the sorted positions of the rows the sampled sections audit in
+#: memory (``Auditor(max_samples=...)``), set by the audit before any section runs.
+ENGINE_SAMPLE = "engine.sample"
+#: Dask engine, TreeSHAP on the workers: the tree route's run over the engine's
+#: sample alone, its rows numbered as in the sample, for the sampled sections
+#: (the agreement section) to read as :data:`SHAP_RUN` of their context.
+SHAP_SAMPLE_RUN = "explain.shap_sample_run"
 
 #: Memo key of the :class:`ShapValues` the SHAP section computes. A later section
 #: (fairness' "SHAP by group") reads it with ``ctx.has(SHAP_VALUES)`` /

@@ -132,6 +132,12 @@ class Section:
     def compute(self, ctx: AuditContext) -> SectionResult:  # pragma: no cover - interface
         raise NotImplementedError(f"{type(self).__qualname__} must implement compute(ctx).")
 
+    def runs_distributed(self, ctx: AuditContext) -> bool:
+        """Whether, in the audit of ``ctx``, this section runs over every row under
+        the Dask engine (see ``distributed``); a section whose route depends on the
+        model (SHAP: trees on the workers) decides here. Default ``distributed``."""
+        return bool(self.distributed)
+
     def options(self) -> dict[str, Any]:
         """The options that produced this section's numbers (recorded in the JSON).
 
