@@ -163,9 +163,12 @@ class Auditor:
         too, ``-2`` all but one. It never changes a number in the result.
     max_samples : int, default=20_000
         Dask engine only: the sections that are not computed over every row on
-        the cluster (importance, SHAP, LIME, data quality, drift) audit a seeded
-        uniform sample of at most this many rows, pulled into memory; the result's
-        warnings say so for each. Performance and fairness use every row.
+        the cluster (importance, LIME, data quality, drift, SHAP of a non-tree
+        model) audit a seeded uniform sample of at most this many rows, pulled
+        into memory; the result's warnings say so for each. Performance and
+        fairness use every row. SHAP of a tree model runs on the workers over
+        every row; only the intervals of its mean |SHAP|, and the values
+        fairness's SHAP by group and the agreement read, come from this sample.
 
     Examples
     --------

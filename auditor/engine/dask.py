@@ -11,6 +11,9 @@ What runs where
   so row ``i`` of the audit is row ``i`` of the frame whatever its partitioning.
   Sections marked ``distributed`` (performance, fairness) compute over every row
   from them, with the very code and random draws of an in-memory audit.
+- A section may also send its own per-partition work to the workers
+  (:meth:`RemoteFrame.map_partitions`) and merge what comes back: the SHAP
+  section does for a tree model (:mod:`auditor.explain._shap_dist`).
 - Every other section runs on a stated sample: a seeded draw of row positions
   (keyed by ``random_state`` and positions, never by partition), whose rows are
   pulled from the workers and audited in memory.

@@ -352,3 +352,29 @@ def test_treeshap_on_the_workers_with_a_smaller_sample(cluster, shap_rows, model
     assert any("bootstrap of the engine's seeded sample of 2,000 rows" in n for n in result.sections["shap"].notes)
     # fairness reads the sample's values by group, as before
     assert result.sections["fairness"].shap_by_group[0].n_rows == 2000
+
+
+@pytest.mark.parametrize("task", ["regression", "multiclass"])
+def test_treeshap_on_the_workers_for_regression_and_multiclass_with_weights(cluster, shap_rows, task):
+    from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestClassifier
+
+    X, _ = (part.iloc[:3000].reset_index(drop=True) for part in shap_rows)
+    numeric = X[["income", "score", "tenure"]]
+    rng = np.random.default_rng(5)
+    if task == "regression":
+        y = pd.Series(numeric["score"] * 2 + rng.normal(size=len(X)), name="target")
+        model = HistGradientBoostingRegressor(max_iter=20, random_state=0).fit(numeric, y)
+    else:
+        y = pd.Series(np.digitize(numeric["score"] + rng.normal(scale=0.5, size=len(X)), [-0.5, 0.5]), name="target")
+        model = RandomForestClassifier(n_estimators=10, max_depth=5, random_state=0).fit(numeric.fillna(0), y)
+        numeric = numeric.fillna(0)
+    data = numeric.assign(sex=X["sex"])
+    w = pd.Series(rng.uniform(0.5, 2.0, size=len(X)), name="w")
+    sections = [ShapSection(beeswarm_points=100, n_dependence=2)]
+    frame = cluster[1].persist(dd.from_pandas(pd.concat([data, y, w], axis=1), npartitions=3, sort=False))
+    result = Auditor(model, frame.drop(columns=["target", "w"]), frame["target"], sensitive_features=["sex"],
+                     sample_weight=frame["w"], sections=sections, n_bootstrap=30).run(progress=False)
+    expected = Auditor(model, data, y, sensitive_features=["sex"], sample_weight=w, sections=sections,
+                       n_bootstrap=30).run(progress=False)
+    assert result.failures == () and result.sections["shap"].route == "tree"
+    assert_close(_shap_json(result), _shap_json(expected))
