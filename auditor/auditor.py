@@ -167,8 +167,8 @@ class Auditor:
         model) audit a seeded uniform sample of at most this many rows, pulled
         into memory; the result's warnings say so for each. Performance and
         fairness use every row. SHAP of a tree model runs on the workers over
-        every row; only the intervals of its mean |SHAP|, and the values
-        fairness's SHAP by group and the agreement read, come from this sample.
+        every row; only the intervals of its mean |SHAP|, and the rows the
+        agreement section compares with LIME, come from this sample.
 
     Examples
     --------

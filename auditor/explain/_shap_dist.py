@@ -7,7 +7,8 @@ in-memory audit of the whole frame gives them. Only mergeable aggregates come
 back: weighted sums of |SHAP| and of SHAP per raw and per transformed column,
 the largest additivity deviation in each candidate output space, and the values
 (and raw features) of the few rows the client names - the beeswarm and
-dependence points, the waterfall rows and the engine's sample. The client adds
+dependence points, the waterfall rows and the engine's sample - and sums per
+value of each sensitive column (fairness' SHAP by group). The client adds
 the sums up, so the global importances equal the in-memory ones up to the order
 of floating-point additions (about 1e-15 relative).
 
@@ -24,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from auditor.artifacts import ShapValues
+from auditor.artifacts import ShapGroupSums, ShapValues
 from auditor.context import AuditContext
 from auditor.explain._fold import Folding, folding_from_lineage
 from auditor.explain._routing import candidate_outputs, space_name
@@ -84,8 +85,26 @@ def _max_abs(a: np.ndarray) -> float:
     return float(np.max(np.abs(a))) if a.size else 0.0
 
 
+def _group_sums(folded: np.ndarray, codes: dict[str, tuple[np.ndarray, int]]) -> dict[str, tuple]:
+    """Per sensitive column, sums of |SHAP| (mean over outputs) and of SHAP (one
+    output) over the rows of each of its values: fairness' SHAP by group."""
+    mean_abs = np.abs(folded).mean(axis=2)
+    signed = folded[:, :, 0] if folded.shape[2] == 1 else None
+    out = {}
+    for col, (c, k) in codes.items():
+        a = np.zeros((k, folded.shape[1]))
+        np.add.at(a, c, mean_abs)
+        s = None
+        if signed is not None:
+            s = np.zeros((k, folded.shape[1]))
+            np.add.at(s, c, signed)
+        out[col] = (np.bincount(c, minlength=k), a, s)
+    return out
+
+
 def _partition(X: pd.DataFrame, w: np.ndarray, known: dict[str, np.ndarray], keep: np.ndarray,
-               model: Any, folding: Folding, task: str, pos_index: int | None) -> dict | None:
+               codes: dict[str, tuple[np.ndarray, int]], model: Any, folding: Folding, task: str,
+               pos_index: int | None) -> dict | None:
     """One partition's TreeSHAP, reduced to sums (runs on a worker)."""
     import shap
 
@@ -140,6 +159,7 @@ def _partition(X: pd.DataFrame, w: np.ndarray, known: dict[str, np.ndarray], kee
         "kept_base": base[keep],
         "kept_transformed": values[keep],
         "kept_rows": X.iloc[keep].reset_index(drop=True),
+        "groups": _group_sums(folded, codes),
     }
 
 
@@ -164,7 +184,8 @@ def distributed_tree_shap(ctx: AuditContext, keep: np.ndarray) -> tuple[ShapAggr
     run : dict
         What the tree route records besides the values: ``output_space``,
         ``additivity_max_deviation``, ``additivity_scale``, ``folding``,
-        ``transformed_feature_names``.
+        ``transformed_feature_names`` and ``group_sums`` (a
+        :class:`~auditor.artifacts.ShapGroupSums` over every row).
     """
     X = ctx.X
     model = ctx.model
@@ -176,11 +197,18 @@ def distributed_tree_shap(ctx: AuditContext, keep: np.ndarray) -> tuple[ShapAggr
     known = known_outputs(ctx)
     offsets = X.offsets
     keep = np.asarray(keep, dtype=np.int64)
+    # each sensitive column's distinct values as codes, decided here once for every partition
+    codes, firsts = {}, {}
+    for col in ctx.sensitive_features.columns:
+        c, uniques = pd.factorize(ctx.sensitive_features[col], use_na_sentinel=False)
+        codes[col] = (c, len(uniques))
+        firsts[col] = np.unique(c, return_index=True)[1]
     args = []
     for i in range(X.npartitions):
         lo, hi = int(offsets[i]), int(offsets[i + 1])
         local = keep[(keep >= lo) & (keep < hi)] - lo
-        args.append((w[lo:hi], {k: v[lo:hi] for k, v in known.items()}, local))
+        args.append((w[lo:hi], {k: v[lo:hi] for k, v in known.items()}, local,
+                     {col: (c[lo:hi], k) for col, (c, k) in codes.items()}))
     parts = X.map_partitions(_partition, args, (model, folding, ctx.task, model.pos_index),
                              f"computing TreeSHAP on {ctx.n_rows:,} rows")
     parts = [q for q in parts if q is not None]
@@ -213,13 +241,25 @@ def distributed_tree_shap(ctx: AuditContext, keep: np.ndarray) -> tuple[ShapAggr
         kept=kept,
         kept_rows=pd.concat([q["kept_rows"] for q in parts], ignore_index=True),
     )
+    group_sums = ShapGroupSums(
+        feature_names=folding.names, output_names=kept.output_names, n_rows=ctx.n_rows,
+        columns={col: (firsts[col], *_merge_groups([q["groups"][col] for q in parts])) for col in codes},
+    )
     return aggregates, {
+        "group_sums": group_sums,
         "output_space": output_space,
         "additivity_max_deviation": merged[best][1],
         "additivity_scale": merged[best][2],
         "folding": folding,
         "transformed_feature_names": names_t,
     }
+
+
+def _merge_groups(parts: list[tuple]) -> tuple:
+    counts = np.sum([p[0] for p in parts], axis=0)
+    abs_sums = np.sum([p[1] for p in parts], axis=0)
+    signed = None if parts[0][2] is None else np.sum([p[2] for p in parts], axis=0)
+    return counts, abs_sums, signed
 
 
 def sample_run(ctx: AuditContext, aggregates: ShapAggregates, positions: np.ndarray, extra: dict[str, Any],

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
 
-from auditor.artifacts import ENGINE_SAMPLE, SHAP_RUN, SHAP_SAMPLE_RUN, SHAP_VALUES
+from auditor.artifacts import ENGINE_SAMPLE, SHAP_GROUP_SUMS, SHAP_RUN, SHAP_SAMPLE_RUN, SHAP_VALUES
 from auditor.bootstrap import bootstrap, percentile_interval
 from auditor.context import AuditContext
 from auditor.explain import (
@@ -106,11 +106,13 @@ class ShapSection(Section):
     row (:mod:`auditor.explain._shap_dist`): the mean |SHAP| and mean SHAP of
     every raw and transformed column, the additivity check, the beeswarm,
     dependence and waterfall rows are those of an in-memory audit of the whole
-    frame. The intervals of the mean |SHAP| are the bootstrap of the engine's
-    sample (``Auditor(max_samples=...)``), as are the values later sections read
-    (fairness' SHAP by group, the agreement): the multinomial bootstrap draws
-    over every row at once and does not split into partitions. With
-    ``save_values``, or any other model, the section runs on the sample.
+    frame, and so is fairness' SHAP by group (sums per value of each sensitive
+    column, :data:`auditor.artifacts.SHAP_GROUP_SUMS`). The intervals of the
+    mean |SHAP| are the bootstrap of the engine's sample
+    (``Auditor(max_samples=...)``), as are the rows the agreement section
+    compares: the multinomial bootstrap draws over every row at once and does
+    not split into partitions. With ``save_values``, or any other model, the
+    section runs on the sample.
     """
 
     name = "shap"
@@ -180,6 +182,7 @@ class ShapSection(Section):
         # the sampled sections' context numbers the sample's rows 0..k-1; fairness reads positions
         ctx.memo(SHAP_SAMPLE_RUN, lambda: sampled)
         ctx.memo(SHAP_VALUES, lambda: _replace_rows(sampled.values, sample))
+        ctx.memo(SHAP_GROUP_SUMS, lambda: extra["group_sums"])
         kept = ShapRun(
             values=agg.kept, route="tree", method="TreeExplainer", exact=True, output_space=extra["output_space"],
             background=sampled.background, sample=f"every audited row ({n:,})",

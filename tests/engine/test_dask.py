@@ -350,8 +350,9 @@ def test_treeshap_on_the_workers_with_a_smaller_sample(cluster, shap_rows, model
     for f in result.sections["shap"].features:
         assert [b for e in f.mean_abs for b in (e.ci_low, e.ci_high)] == pytest.approx(intervals[f.feature], abs=1e-12)
     assert any("bootstrap of the engine's seeded sample of 2,000 rows" in n for n in result.sections["shap"].notes)
-    # fairness reads the sample's values by group, as before
-    assert result.sections["fairness"].shap_by_group[0].n_rows == 2000
+    # fairness' SHAP by group: sums per group over every row, the in-memory numbers
+    assert result.sections["fairness"].shap_by_group[0].n_rows == N_SHAP
+    assert_close(sections_json(result)["fairness"], sections_json(shap_in_memory)["fairness"])
 
 
 @pytest.mark.parametrize("task", ["regression", "multiclass"])
