@@ -379,3 +379,22 @@ def test_treeshap_on_the_workers_for_regression_and_multiclass_with_weights(clus
                        n_bootstrap=30).run(progress=False)
     assert result.failures == () and result.sections["shap"].route == "tree"
     assert_close(_shap_json(result), _shap_json(expected))
+
+
+def test_the_agreement_compares_lime_rows_with_the_workers_treeshap(cluster, shap_rows, model):
+    from auditor.sections.lime import LimeSection
+
+    X, y = (part.iloc[:3000].reset_index(drop=True) for part in shap_rows)
+    dX, dy = as_dask(cluster[1], X, y, 3)
+    sections = ["shap", LimeSection(max_auto_rows=3, num_samples=500), "agreement"]
+    result = Auditor(model, dX, dy, sensitive_features=["sex"], sections=sections, n_bootstrap=20, max_samples=1000,
+                     random_state=2).run(progress=False)
+    assert result.failures == ()
+    assert result.sections["shap"].n_explained == 3000  # on the workers; LIME on the sample
+    positions = sample_positions(3000, 1000, np.random.default_rng(stable_seed(2, "engine.sample")))
+    alone = Auditor(model, X.iloc[positions], y.iloc[positions], sensitive_features=["sex"], sections=sections,
+                    n_bootstrap=20, random_state=2).run(progress=False)
+    # each LIME row meets the TreeSHAP values of that row: those of an in-memory audit of the sample
+    got, want = sections_json(result)["agreement"]["rows"], sections_json(alone)["agreement"]["rows"]
+    assert got and all(r["rank_correlation"] is not None for r in got)
+    assert_close(got, want)
