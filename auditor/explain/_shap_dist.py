@@ -61,7 +61,9 @@ class ShapAggregates:
     kept : ShapValues
         The values of the rows the client asked for, ``rows`` their positions.
     kept_rows : pandas.DataFrame
-        Those rows' raw features (X's columns), in the order of ``kept.rows``.
+        The raw features (X's columns) of the rows at ``raw_positions``, in that order.
+    raw_positions : numpy.ndarray
+        Positions of ``kept_rows``.
     """
 
     weight: float
@@ -70,6 +72,7 @@ class ShapAggregates:
     transformed_abs_sum: np.ndarray
     kept: ShapValues
     kept_rows: pd.DataFrame
+    raw_positions: np.ndarray
 
 
 def _orientation(task: str, pos_index: int | None, d: int) -> tuple[int | None, float]:
@@ -102,7 +105,7 @@ def _group_sums(folded: np.ndarray, codes: dict[str, tuple[np.ndarray, int]]) ->
     return out
 
 
-def _partition(X: pd.DataFrame, w: np.ndarray, known: dict[str, np.ndarray], keep: np.ndarray,
+def _partition(X: pd.DataFrame, w: np.ndarray, known: dict[str, np.ndarray], keep: np.ndarray, raw: np.ndarray,
                codes: dict[str, tuple[np.ndarray, int]], model: Any, folding: Folding, task: str,
                pos_index: int | None) -> dict | None:
     """One partition's TreeSHAP, reduced to sums (runs on a worker)."""
@@ -158,7 +161,7 @@ def _partition(X: pd.DataFrame, w: np.ndarray, known: dict[str, np.ndarray], kee
         "kept_values": folded[keep],
         "kept_base": base[keep],
         "kept_transformed": values[keep],
-        "kept_rows": X.iloc[keep].reset_index(drop=True),
+        "kept_rows": X.iloc[raw].reset_index(drop=True),
         "groups": _group_sums(folded, codes),
     }
 
@@ -168,7 +171,7 @@ def _margin_name(names: list[str]) -> str:
     return names[0] if len(set(names)) == 1 else "margin"
 
 
-def distributed_tree_shap(ctx: AuditContext, keep: np.ndarray) -> tuple[ShapAggregates, dict[str, Any]]:
+def distributed_tree_shap(ctx: AuditContext, keep: np.ndarray, raw: np.ndarray) -> tuple[ShapAggregates, dict[str, Any]]:
     """TreeSHAP of every row of ``ctx.X`` (a remote frame) on the workers.
 
     Parameters
@@ -177,6 +180,9 @@ def distributed_tree_shap(ctx: AuditContext, keep: np.ndarray) -> tuple[ShapAggr
         An audit whose ``X`` lives on a cluster and whose model is tree-based.
     keep : numpy.ndarray
         Sorted distinct positions whose per-row values come back.
+    raw : numpy.ndarray
+        Sorted distinct positions whose raw features come back too (the figures'
+        rows; the engine's sample pulls its own).
 
     Returns
     -------
@@ -196,7 +202,7 @@ def distributed_tree_shap(ctx: AuditContext, keep: np.ndarray) -> tuple[ShapAggr
     w = ctx.weights
     known = known_outputs(ctx)
     offsets = X.offsets
-    keep = np.asarray(keep, dtype=np.int64)
+    keep, raw = np.asarray(keep, dtype=np.int64), np.asarray(raw, dtype=np.int64)
     # each sensitive column's distinct values as codes, decided here once for every partition
     codes, firsts = {}, {}
     for col in ctx.sensitive_features.columns:
@@ -207,7 +213,8 @@ def distributed_tree_shap(ctx: AuditContext, keep: np.ndarray) -> tuple[ShapAggr
     for i in range(X.npartitions):
         lo, hi = int(offsets[i]), int(offsets[i + 1])
         local = keep[(keep >= lo) & (keep < hi)] - lo
-        args.append((w[lo:hi], {k: v[lo:hi] for k, v in known.items()}, local,
+        raw_local = raw[(raw >= lo) & (raw < hi)] - lo
+        args.append((w[lo:hi], {k: v[lo:hi] for k, v in known.items()}, local, raw_local,
                      {col: (c[lo:hi], k) for col, (c, k) in codes.items()}))
     parts = X.map_partitions(_partition, args, (model, folding, ctx.task, model.pos_index),
                              f"computing TreeSHAP on {ctx.n_rows:,} rows")
@@ -240,6 +247,7 @@ def distributed_tree_shap(ctx: AuditContext, keep: np.ndarray) -> tuple[ShapAggr
         transformed_abs_sum=np.sum([q["transformed_abs_sum"] for q in parts], axis=0),
         kept=kept,
         kept_rows=pd.concat([q["kept_rows"] for q in parts], ignore_index=True),
+        raw_positions=raw,
     )
     group_sums = ShapGroupSums(
         feature_names=folding.names, output_names=kept.output_names, n_rows=ctx.n_rows,

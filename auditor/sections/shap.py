@@ -175,8 +175,9 @@ class ShapSection(Section):
         selected = automatic_rows(ctx, self.n_waterfalls)
         sample = ctx.peek(ENGINE_SAMPLE)
         sample = np.arange(n) if sample is None else np.asarray(sample, dtype=np.int64)
-        keep = np.unique(np.concatenate([points, [r.position for r in selected], sample]).astype(np.int64))
-        agg, extra = distributed_tree_shap(ctx, keep)
+        shown = np.unique(np.concatenate([points, [r.position for r in selected]]).astype(np.int64))
+        keep = np.unique(np.concatenate([shown, sample]).astype(np.int64))
+        agg, extra = distributed_tree_shap(ctx, keep, shown)
         weights = ctx.weights
         sampled = sample_run(ctx, agg, sample, extra, weights[sample])
         # the sampled sections' context numbers the sample's rows 0..k-1; fairness reads positions
@@ -260,7 +261,7 @@ class ShapSection(Section):
             rows = sv.rows[points]
         else:
             at = np.searchsorted(sv.rows, points)
-            raw = _RawRows(aggregates.kept_rows, sv.rows)
+            raw = _RawRows(aggregates.kept_rows, aggregates.raw_positions)
             rows = points
         values_file = digest = None
         if self.save_values is not None:
