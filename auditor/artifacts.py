@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["ShapValues", "SHAP_VALUES", "SHAP_RUN", "X_MODEL", "TRANSFORMED", "REFERENCE_PREDICTIONS", "SENSITIVE_GROUPS"]
+__all__ = ["ShapValues", "ShapGroupSums", "SHAP_GROUP_SUMS", "SHAP_VALUES", "SHAP_RUN", "SHAP_SAMPLE_RUN", "ENGINE_SAMPLE", "X_MODEL", "TRANSFORMED", "REFERENCE_PREDICTIONS", "SENSITIVE_GROUPS"]
 
 #: The model's input: its columns of X, in its order (``ctx.X_model``).
 X_MODEL = "X_model"
@@ -27,6 +27,14 @@ SENSITIVE_GROUPS = "reference.sensitive_groups"
 #: The SHAP section's run (:class:`auditor.explain.ShapRun`): explainer, values and
 #: the means to explain further rows (the agreement section asks it for LIME rows).
 SHAP_RUN = "explain.shap_run"
+
+#: Dask engine: the sorted positions of the rows the sampled sections audit in
+#: memory (``Auditor(max_samples=...)``), set by the audit before any section runs.
+ENGINE_SAMPLE = "engine.sample"
+#: Dask engine, TreeSHAP on the workers: the tree route's run over the engine's
+#: sample alone, its rows numbered as in the sample, for the sampled sections
+#: (the agreement section) to read as :data:`SHAP_RUN` of their context.
+SHAP_SAMPLE_RUN = "explain.shap_sample_run"
 
 #: Memo key of the :class:`ShapValues` the SHAP section computes. A later section
 #: (fairness' "SHAP by group") reads it with ``ctx.has(SHAP_VALUES)`` /
@@ -79,3 +87,36 @@ class ShapValues:
             raise ValueError("Expected one feature name per SHAP column.")
         if self.values.shape[0] != len(self.rows):
             raise ValueError("Expected one row position per explained row.")
+
+
+#: Memo key of the :class:`ShapGroupSums` of a SHAP run over every row on a
+#: cluster: fairness' SHAP by group reads them instead of per-row values.
+SHAP_GROUP_SUMS = "explain.shap_group_sums"
+
+
+@dataclass(frozen=True, eq=False)
+class ShapGroupSums:
+    """Sums of SHAP values per value of each sensitive column, over every row.
+
+    Fairness' "SHAP by group" is a mean per group: sums and counts per distinct
+    value merge across partitions, and a group made of several values (bins of a
+    numeric column) is the sum of theirs.
+
+    Attributes
+    ----------
+    feature_names, output_names : tuple of str
+        As in :class:`ShapValues`.
+    n_rows : int
+        Rows summed (every audited row).
+    columns : dict of str to tuple
+        Per sensitive column, ``(first, counts, abs_sums, signed_sums)``: for
+        each of its distinct values (missing included) the position of a row
+        holding it, the number of rows, the sums over those rows of |SHAP|
+        averaged over the outputs ``(k, n_features)``, and of SHAP
+        ``(k, n_features)`` for a single output (``None`` otherwise).
+    """
+
+    feature_names: tuple[str, ...]
+    output_names: tuple[str, ...]
+    n_rows: int
+    columns: dict

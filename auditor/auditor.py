@@ -13,7 +13,7 @@ import pandas as pd
 
 from auditor import policy as _policy
 from auditor._provenance import auditor_version, library_versions, model_fingerprint, utc_now
-from auditor.artifacts import SHAP_VALUES
+from auditor.artifacts import ENGINE_SAMPLE, SHAP_RUN, SHAP_SAMPLE_RUN, SHAP_VALUES
 from auditor.context import AuditContext, SkipSection
 from auditor.data import (
     AuditData,
@@ -163,9 +163,12 @@ class Auditor:
         too, ``-2`` all but one. It never changes a number in the result.
     max_samples : int, default=20_000
         Dask engine only: the sections that are not computed over every row on
-        the cluster (importance, SHAP, LIME, data quality, drift) audit a seeded
-        uniform sample of at most this many rows, pulled into memory; the result's
-        warnings say so for each. Performance and fairness use every row.
+        the cluster (importance, LIME, data quality, drift, SHAP of a non-tree
+        model) audit a seeded uniform sample of at most this many rows, pulled
+        into memory; the result's warnings say so for each. Performance and
+        fairness use every row. SHAP of a tree model runs on the workers over
+        every row; only the intervals of its mean |SHAP|, and the rows the
+        agreement section compares with LIME, come from this sample.
 
     Examples
     --------
@@ -396,6 +399,12 @@ class Auditor:
             ctx.memo(key, lambda value=value: value)
         for message in self._setup_warnings:
             ctx.warn("inputs", message)
+        if self._engine is not None:
+            from auditor.engine.dask import sample_positions
+
+            # known before any section runs: a distributed section may send back
+            # the sample's rows with its sums (TreeSHAP), for the sampled ones
+            ctx.memo(ENGINE_SAMPLE, lambda: sample_positions(ctx.n_rows, self.max_samples, ctx.rng("engine.sample")))
         return ctx
 
     def run(self, *, progress: bool | Progress | ProgressReporter | None = None) -> AuditResult:
@@ -426,10 +435,8 @@ class Auditor:
     def _sample_context(self, ctx: AuditContext, computed: dict[str, SectionResult]) -> AuditContext:
         """Dask engine: the in-memory context of the sample the non-distributed
         sections audit (built once, on first use)."""
-        from auditor.engine.dask import sample_positions
-
         if getattr(self, "_sampled", None) is None or self._sampled[0] is not ctx:
-            positions = sample_positions(ctx.n_rows, self.max_samples, ctx.rng("engine.sample"))
+            positions = ctx.peek(ENGINE_SAMPLE)
             data, predictions = self._engine.sample(self._data, self._predictions, positions)
             sub = AuditContext(
                 data=data, model=self._model, predictions=predictions, task=ctx.task, classes=ctx.classes,
@@ -442,6 +449,11 @@ class Auditor:
         for name, result in computed.items():
             if sub.result(name) is None:
                 sub.add_result(name, result)
+        if ctx.has(SHAP_SAMPLE_RUN) and not sub.has(SHAP_RUN):
+            # TreeSHAP ran on the workers: the sample's rows came back with it
+            run = ctx.peek(SHAP_SAMPLE_RUN)
+            sub.memo(SHAP_RUN, lambda: run)
+            sub.memo(SHAP_VALUES, lambda: run.values)
         return sub
 
     def _after_sampled(self, ctx: AuditContext, sub: AuditContext) -> None:
@@ -472,7 +484,7 @@ class Auditor:
                 continue
             target = ctx
             try:
-                if self._engine is not None and not section.distributed:
+                if self._engine is not None and not section.runs_distributed(ctx):
                     target = self._sample_context(ctx, computed)
                 result = section.compute(target)
                 if not isinstance(result, spec.result_type):
@@ -564,18 +576,18 @@ class Auditor:
             notes=(() if self._data.has_labels else (
                 "The audited rows came without true outcomes: the analyses that need them were skipped, and the "
                 "performance is estimated from the model's scores where a labelled reference allows it.",))
-            + self._engine_notes(),
+            + self._engine_notes(ctx),
             n_reference_rows=None if self._reference is None else self._reference.n_rows,
             reference_name="" if self._reference is None else self._reference.name,
             reference_has_labels=self._reference is not None and self._reference.has_labels,
         )
 
 
-    def _engine_notes(self) -> tuple[str, ...]:
+    def _engine_notes(self, ctx: AuditContext) -> tuple[str, ...]:
         if self._engine is None:
             return ()
-        full = [s.name for s in self.sections if s.distributed]
-        sampled = [s.name for s in self.sections if not s.distributed]
+        full = [s.name for s in self.sections if s.runs_distributed(ctx)]
+        sampled = [s.name for s in self.sections if not s.runs_distributed(ctx)]
         n = self._data.n_rows
         note = (f"Computed on a Dask cluster: {n:,} rows in {self._engine.remote.npartitions} partitions, predicted on "
                 f"the workers; {', '.join(full) or 'no section'} over every row")

@@ -11,6 +11,9 @@ What runs where
   so row ``i`` of the audit is row ``i`` of the frame whatever its partitioning.
   Sections marked ``distributed`` (performance, fairness) compute over every row
   from them, with the very code and random draws of an in-memory audit.
+- A section may also send its own per-partition work to the workers
+  (:meth:`RemoteFrame.map_partitions`) and merge what comes back: the SHAP
+  section does for a tree model (:mod:`auditor.explain._shap_dist`).
 - Every other section runs on a stated sample: a seeded draw of row positions
   (keyed by ``random_state`` and positions, never by partition), whose rows are
   pulled from the workers and audited in memory.
@@ -152,6 +155,10 @@ def _hash(part: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     return row_hashes(_split(part)[0][list(columns)])
 
 
+def _apply(part: pd.DataFrame, func: Any, args: tuple, shared: tuple) -> Any:
+    return func(_split(part)[0].reset_index(drop=True), *args, *shared)
+
+
 # -- the client's view ------------------------------------------------------------------
 class RemoteFrame:
     """The audited features, left on the cluster: what the context may ask of them.
@@ -225,6 +232,23 @@ class RemoteFrame:
             return self._frame._meta[list(self._columns)].iloc[:0]
         pulled = pd.concat(frames, ignore_index=True)
         return pulled.iloc[inverse].reset_index(drop=True)
+
+    def map_partitions(self, func: Any, args: Sequence[tuple], shared: tuple, what: str) -> list[Any]:
+        """``func(features, *args[i], *shared)`` on each partition ``i``, on the
+        workers; the results in partition order.
+
+        ``features`` is the partition's columns of X on a RangeIndex (row ``k`` is
+        the frame's row ``offsets[i] + k``). ``shared`` (a model, say) is sent once
+        per worker, not once per partition; ``args`` are small per-partition
+        values (slices of the collected outcomes). Nothing else leaves the
+        cluster: ``func`` returns what the client merges.
+        """
+        dask = _dask()
+        if len(args) != self.npartitions:
+            raise ValueError(f"Expected one tuple of arguments per partition ({self.npartitions}). Got {len(args)}.")
+        common = dask.delayed(tuple(shared), pure=True, traverse=False)
+        parts = self._frame.to_delayed()
+        return _compute([dask.delayed(_apply)(p, func, tuple(a), common) for p, a in zip(parts, args)], what)
 
     # filled by DaskInputs.collect from the same pass as the predictions
     def _remember(self, hash_all: np.ndarray, hash_model: np.ndarray, model_columns: tuple[str, ...],

@@ -9,8 +9,10 @@ from auditor.explain._fold import Folding, folding_from_lineage
 from auditor.explain._importance import native_importance, permutation_importance_raw
 from auditor.explain._lime import explain_rows, make_lime
 from auditor.explain._parallel import resolve_n_jobs
+from auditor.explain._routing import route_for
 from auditor.explain._rows import SelectedRow, automatic_rows, named_rows, row_label
 from auditor.explain._shap import ShapOptions, ShapRun, compute_shap
+from auditor.explain._shap_dist import ShapAggregates, distributed_tree_shap, sample_run
 from auditor.explain._support import require_scores
 from auditor.explain._values import is_numeric, raw_column, raw_value
 from auditor.explain.tables import importance_table, lime_table, shap_table
@@ -33,6 +35,10 @@ __all__ = [
     "ShapOptions",
     "ShapRun",
     "compute_shap",
+    "route_for",
+    "ShapAggregates",
+    "distributed_tree_shap",
+    "sample_run",
     "require_scores",
     "is_numeric",
     "raw_column",

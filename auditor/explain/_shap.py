@@ -54,7 +54,7 @@ from auditor.explain._sampling import (
     stratified_sample,
 )
 
-__all__ = ["ShapOptions", "ShapRun", "compute_shap"]
+__all__ = ["ShapOptions", "ShapRun", "compute_shap"]  # and the helpers the distributed route shares (._shap_dist)
 
 #: Memo key of the :class:`ShapRun` (values plus what is needed to explain more rows).
 
@@ -151,18 +151,18 @@ def compute_shap(ctx: AuditContext, options: ShapOptions) -> ShapRun:
 
 
 # -- shared helpers ----------------------------------------------------------------
-def _chunks(n: int, size: int = CHUNK_ROWS) -> list[slice]:
+def row_chunks(n: int, size: int = CHUNK_ROWS) -> list[slice]:
     return [slice(i, min(i + size, n)) for i in range(0, n, size)]
 
 
-def _dense(X: Any, rows) -> Any:
+def dense_rows(X: Any, rows) -> Any:
     part = X.iloc[rows] if isinstance(X, pd.DataFrame) else X[rows]
     if sp.issparse(part):
         return part.toarray()
     return part
 
 
-def _as_3d(values: Any) -> np.ndarray:
+def as_3d(values: Any) -> np.ndarray:
     if isinstance(values, list):  # older shap: one array per output
         values = np.stack([np.asarray(v) for v in values], axis=-1)
     values = np.asarray(values, dtype=float)
@@ -180,14 +180,14 @@ def _orientation(ctx: AuditContext, d: int) -> tuple[int | None, float]:
     return None, (1.0 if pos == 1 else -1.0)
 
 
-def _orient(arr: np.ndarray, keep: int | None, sign: float) -> np.ndarray:
+def orient_outputs(arr: np.ndarray, keep: int | None, sign: float) -> np.ndarray:
     """Apply :func:`_orientation` to the last axis of ``arr``."""
     if keep is not None:
         return arr[..., [keep]]
     return arr * sign
 
 
-def _output_names(ctx: AuditContext, d: int) -> tuple[str, ...]:
+def explained_output_names(ctx: AuditContext, d: int) -> tuple[str, ...]:
     if ctx.task == "binary":
         return (_plain(ctx.pos_label),)
     if ctx.task == "multiclass":
@@ -229,7 +229,7 @@ def _finish(
         base_values=base,
         feature_names=folding.names,
         rows=rows,
-        output_names=_output_names(ctx, folded.shape[2]),
+        output_names=explained_output_names(ctx, folded.shape[2]),
         output_space=space,
         method=method,
         transformed_values=values_t,
@@ -255,7 +255,7 @@ def _finish(
 
 
 # -- tree route ----------------------------------------------------------------------
-def _known_outputs(ctx: AuditContext) -> dict[str, np.ndarray]:
+def known_outputs(ctx: AuditContext) -> dict[str, np.ndarray]:
     """The model's outputs on every audited row that the audit already computed:
     explainers check their additivity against these instead of scoring again."""
     p = ctx.predictions
@@ -278,19 +278,19 @@ def _tree_chunk(X_chunk: Any, est: Any, task: str, skip: tuple[str, ...] = ()) -
 
     explainer = shap.TreeExplainer(est)
     with warnings.catch_warnings():
-        # shap announces a change of LightGBM's output shape; _as_3d handles both
+        # shap announces a change of LightGBM's output shape; as_3d handles both
         warnings.filterwarnings("ignore", message="LightGBM binary classifier", category=UserWarning)
-        values = _as_3d(explainer.shap_values(X_chunk, check_additivity=False))
+        values = as_3d(explainer.shap_values(X_chunk, check_additivity=False))
     base = np.broadcast_to(np.atleast_1d(np.asarray(explainer.expected_value, dtype=float)), (len(values), values.shape[2]))
     return values, np.array(base), candidate_outputs(est, X_chunk, task, skip=skip)
 
 
 def _tree(ctx, est, X, folding, names_t, n_jobs, notes) -> ShapRun:
     n = X.shape[0]
-    slices = _chunks(n, _chunk_rows(n, n_jobs))
-    known = _known_outputs(ctx)
+    slices = row_chunks(n, _chunk_rows(n, n_jobs))
+    known = known_outputs(ctx)
     # one chunk is not worth starting worker processes for
-    parts = run_chunks(_tree_chunk, (_dense(X, sl) for sl in slices), n_jobs if len(slices) > 1 else 1, est, ctx.task,
+    parts = run_chunks(_tree_chunk, (dense_rows(X, sl) for sl in slices), n_jobs if len(slices) > 1 else 1, est, ctx.task,
                        tuple(known), tick=ctx.ticker(f"TreeSHAP, {n:,} rows in chunks", len(slices)))
     values = np.concatenate([v for v, _, _ in parts])
     base = np.concatenate([b for _, b, _ in parts])
@@ -308,7 +308,7 @@ def _exact_run(ctx, values, base, candidates, folding, names_t, *, route, method
     audit's outputs, in the space their totals match, folded to raw columns."""
     space, output = match_output_space(candidates, base + values.sum(axis=1))
     keep, sign = _orientation(ctx, values.shape[2])
-    values, base, output = _orient(values, keep, sign), _orient(base, keep, sign), _orient(output, keep, sign)
+    values, base, output = orient_outputs(values, keep, sign), orient_outputs(base, keep, sign), orient_outputs(output, keep, sign)
     n = values.shape[0]
     return _finish(
         ctx,
@@ -340,13 +340,13 @@ def _linear(ctx, est, X, folding, names_t, options: ShapOptions, notes) -> ShapR
     rng = ctx.rng("shap.linear.background")
     k = min(n, options.linear_background)
     bg_rows = np.sort(rng.choice(n, size=k, replace=False)) if k < n else np.arange(n)
-    background = _dense(X, bg_rows)
+    background = dense_rows(X, bg_rows)
     explainer = shap.LinearExplainer(est, background)
     values, base, cands = [], [], []
-    known = _known_outputs(ctx)
-    for sl in _chunks(n, _chunk_rows(n, 1)):
-        chunk = _dense(X, sl)
-        v = _as_3d(explainer.shap_values(chunk))
+    known = known_outputs(ctx)
+    for sl in row_chunks(n, _chunk_rows(n, 1)):
+        chunk = dense_rows(X, sl)
+        v = as_3d(explainer.shap_values(chunk))
         values.append(v)
         base.append(np.broadcast_to(np.atleast_1d(np.asarray(explainer.expected_value, dtype=float)), (len(v), v.shape[2])))
         cands.append(candidate_outputs(est, chunk, ctx.task, skip=tuple(known)))
@@ -376,7 +376,7 @@ class _Output:
         out = output_in_space(self.est, X, self.space, self.task)
         if self.task == "binary" and self.space == "margin" and out.shape[1] == 2:
             out = out[:, [1]]
-        out = _orient(out, self.keep, self.sign)
+        out = orient_outputs(out, self.keep, self.sign)
         return out[:, 0] if out.shape[1] == 1 else out
 
 
@@ -398,7 +398,7 @@ def _kernel_rows(batch: tuple[np.ndarray, list[int]], f: _Output, background: np
         for x, seed in zip(rows, seeds):
             # KernelExplainer samples coalitions from numpy's global generator
             np.random.seed(seed)
-            vals.append(_as_3d(explainer.shap_values(x[None, :], nsamples=nsamples, silent=True, l1_reg=False))[0])
+            vals.append(as_3d(explainer.shap_values(x[None, :], nsamples=nsamples, silent=True, l1_reg=False))[0])
     finally:
         np.random.set_state(state)
     out = np.asarray(f(rows), dtype=float).reshape(len(rows), -1)
@@ -426,10 +426,10 @@ def _kernel(ctx, est, X, folding: Folding, options: ShapOptions, n_jobs: int, no
 
     # background: a few real rows standing for k-means clusters
     rng = ctx.rng("shap.kernel.background")
-    dense_pool = np.asarray(_dense(matrix, slice(0, n)), dtype=float) if not sp.issparse(matrix) or n <= 50_000 else None
+    dense_pool = np.asarray(dense_rows(matrix, slice(0, n)), dtype=float) if not sp.issparse(matrix) or n <= 50_000 else None
     if dense_pool is None:
         pool = np.sort(rng.choice(n, size=50_000, replace=False))
-        dense_pool, offset = np.asarray(_dense(matrix, pool), dtype=float), pool
+        dense_pool, offset = np.asarray(dense_rows(matrix, pool), dtype=float), pool
     else:
         offset = np.arange(n)
     bg_pos, bg_w = medoid_background(dense_pool, options.n_background, rng)
@@ -543,7 +543,7 @@ def _batches(ctx: AuditContext, matrix: Any, positions: list[int], n_jobs: int) 
     out = []
     for i in range(0, len(positions), size):
         pos = [int(p) for p in positions[i : i + size]]
-        rows = np.asarray(_dense(matrix, pos), dtype=float)
+        rows = np.asarray(dense_rows(matrix, pos), dtype=float)
         out.append((rows, [ctx.seed(f"shap.kernel.row.{p}") for p in pos]))
     return out
 

@@ -54,7 +54,8 @@ class Section:
         predictions, scores, groups, weights) and the context's ``row_hash``,
         ``missing_values`` and ``take_rows``. Such a section runs over every row
         under the Dask engine; any other runs there on the engine's stated sample
-        of rows, held in memory (recorded in the result's warnings).
+        of rows, held in memory (recorded in the result's warnings). A section
+        whose route depends on the audit overrides :meth:`runs_distributed`.
     failure_status : Status, optional
         The finding recorded when ``compute`` raises: default INCONCLUSIVE for a
         section with findings (its checks could not be made), WARN otherwise.
@@ -131,6 +132,12 @@ class Section:
 
     def compute(self, ctx: AuditContext) -> SectionResult:  # pragma: no cover - interface
         raise NotImplementedError(f"{type(self).__qualname__} must implement compute(ctx).")
+
+    def runs_distributed(self, ctx: AuditContext) -> bool:
+        """Whether, in the audit of ``ctx``, this section runs over every row under
+        the Dask engine (see ``distributed``); a section whose route depends on the
+        model (SHAP: trees on the workers) decides here. Default ``distributed``."""
+        return bool(self.distributed)
 
     def options(self) -> dict[str, Any]:
         """The options that produced this section's numbers (recorded in the JSON).

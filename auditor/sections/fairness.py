@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from auditor.artifacts import SHAP_VALUES
+from auditor.artifacts import SHAP_GROUP_SUMS, SHAP_VALUES
 from auditor.bootstrap import bootstrap, canonical_order, content_rank, percentile_interval
 from auditor.context import AuditContext, SkipSection
 from auditor.fairness.cell_bootstrap import SCORE_CELL_ROWS, CellBootstrap, ScoreCellBootstrap
@@ -207,6 +207,10 @@ class FairnessSection(Section):
         return find_proxies(ctx.take_rows(rows), labels.iloc[rows], features, None, ctx.seed("fairness.proxies.mi"))
 
     def _shap_by_group(self, ctx: AuditContext, groupings: list[Grouping]):
+        sums = ctx.peek(SHAP_GROUP_SUMS)
+        if sums is not None:  # TreeSHAP on a cluster: every row, as sums per group
+            return [self._shap_group_result(g, *_group_means(sums, g), sums.feature_names, sums.output_names,
+                                            sums.n_rows) for g in groupings if not g.is_intersection], None
         sv = ctx.peek(SHAP_VALUES)
         if sv is None:
             reason = (
@@ -220,32 +224,47 @@ class FairnessSection(Section):
         out = []
         for grouping in (g for g in groupings if not g.is_intersection):
             codes = grouping.codes[sv.rows]
-            mean_abs, mean_signed, big = {}, {}, []
-            for gi, label in enumerate(grouping.labels):
+            counts, abs_means, signed_means = {}, {}, {}
+            for gi in range(len(grouping.labels)):
                 mask = codes == gi
                 if not mask.any():
                     continue
-                mean_abs[label] = {f: float(v) for f, v in zip(sv.feature_names, values[mask].mean(axis=0))}
+                counts[gi] = int(mask.sum())
+                abs_means[gi] = values[mask].mean(axis=0)
                 if signed is not None:
-                    mean_signed[label] = {f: float(v) for f, v in zip(sv.feature_names, signed[mask].mean(axis=0))}
-                if mask.sum() >= self.min_group_size:
-                    big.append(label)
-            diffs = []
-            if len(big) >= 2:
-                table = np.array([[mean_abs[g][f] for f in sv.feature_names] for g in big])
-                spread = table.max(axis=0) - table.min(axis=0)
-                for j in np.argsort(-spread, kind="stable")[: self.max_shap_features]:
-                    diffs.append(ShapGroupDifference(
-                        feature=sv.feature_names[j], difference=float(spread[j]),
-                        highest_group=big[int(np.argmax(table[:, j]))], lowest_group=big[int(np.argmin(table[:, j]))],
-                    ))
-            out.append(ShapByGroup(
-                grouping=grouping.name,
-                output=sv.output_names[0] if len(sv.output_names) == 1 else "mean over classes",
-                mean_abs=mean_abs, mean_signed=mean_signed,
-                largest_differences=tuple(diffs), n_rows=len(sv.rows),
-            ))
+                    signed_means[gi] = signed[mask].mean(axis=0)
+            out.append(self._shap_group_result(grouping, counts, abs_means, signed_means, sv.feature_names,
+                                               sv.output_names, len(sv.rows)))
         return out, None
+
+    def _shap_group_result(self, grouping: Grouping, counts: dict, abs_means: dict, signed_means: dict,
+                           feature_names, output_names, n_rows: int) -> ShapByGroup:
+        """One grouping's SHAP by group from each group's row count and means
+        (group index to ``(n_features,)``; absent groups left out)."""
+        mean_abs, mean_signed, big = {}, {}, []
+        for gi, label in enumerate(grouping.labels):
+            if gi not in counts:
+                continue
+            mean_abs[label] = {f: float(v) for f, v in zip(feature_names, abs_means[gi])}
+            if gi in signed_means:
+                mean_signed[label] = {f: float(v) for f, v in zip(feature_names, signed_means[gi])}
+            if counts[gi] >= self.min_group_size:
+                big.append(label)
+        diffs = []
+        if len(big) >= 2:
+            table = np.array([[mean_abs[g][f] for f in feature_names] for g in big])
+            spread = table.max(axis=0) - table.min(axis=0)
+            for j in np.argsort(-spread, kind="stable")[: self.max_shap_features]:
+                diffs.append(ShapGroupDifference(
+                    feature=feature_names[j], difference=float(spread[j]),
+                    highest_group=big[int(np.argmax(table[:, j]))], lowest_group=big[int(np.argmin(table[:, j]))],
+                ))
+        return ShapByGroup(
+            grouping=grouping.name,
+            output=output_names[0] if len(output_names) == 1 else "mean over classes",
+            mean_abs=mean_abs, mean_signed=mean_signed,
+            largest_differences=tuple(diffs), n_rows=n_rows,
+        )
 
     def _mitigation(self, ctx: AuditContext, finest: Grouping, strata: np.ndarray, order: np.ndarray):
         run = self.mitigation
@@ -537,3 +556,21 @@ def _summary(t: np.ndarray, p: np.ndarray, w: np.ndarray, grouping: Grouping, mi
         "equalized_odds_difference": max(eo) if eo else None,
         "selection_rates": {label: (None if np.isnan(s) else float(s)) for label, s in zip(grouping.labels, sel)},
     }
+
+
+def _group_means(sums, grouping: Grouping) -> tuple[dict, dict, dict]:
+    """Each group's row count and mean |SHAP| (and SHAP) from sums per value of
+    its sensitive column: a group (a bin, say) adds up the values it holds."""
+    first, counts, abs_sums, signed_sums = sums.columns[grouping.features[0]]
+    group_of = grouping.codes[first]  # every row of a value falls in one group
+    k = len(grouping.labels)
+    n = np.bincount(group_of, weights=counts, minlength=k)
+    a = np.zeros((k, abs_sums.shape[1]))
+    np.add.at(a, group_of, abs_sums)
+    s = None
+    if signed_sums is not None:
+        s = np.zeros_like(a)
+        np.add.at(s, group_of, signed_sums)
+    present = [gi for gi in range(k) if n[gi] > 0]
+    return ({gi: int(n[gi]) for gi in present}, {gi: a[gi] / n[gi] for gi in present},
+            {} if s is None else {gi: s[gi] / n[gi] for gi in present})

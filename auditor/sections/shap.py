@@ -8,24 +8,30 @@ import hashlib
 from dataclasses import dataclass
 from os import PathLike
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
+import pandas as pd
 from scipy.stats import rankdata
 
-from auditor.artifacts import SHAP_RUN, SHAP_VALUES
+from auditor.artifacts import ENGINE_SAMPLE, SHAP_GROUP_SUMS, SHAP_RUN, SHAP_SAMPLE_RUN, SHAP_VALUES
 from auditor.bootstrap import bootstrap, normal_mean_intervals, percentile_interval
 from auditor.cells import EXACT_BOOTSTRAP_ROWS
 from auditor.context import AuditContext
 from auditor.explain import (
+    ShapAggregates,
     ShapOptions,
     ShapRun,
     automatic_rows,
     compute_shap,
+    distributed_tree_shap,
     is_numeric,
     raw_column,
     raw_value,
     require_scores,
+    route_for,
     row_label,
+    sample_run,
 )
 from auditor.policy import shap_findings
 from auditor.results import (
@@ -96,6 +102,18 @@ class ShapSection(Section):
     means every core (see :func:`auditor.explain.resolve_n_jobs`). Results never
     depend on it. Per-row values are kept in the context under
     :data:`auditor.artifacts.SHAP_VALUES` for later sections (fairness).
+
+    Under the Dask engine a tree-based model is explained on the workers, every
+    row (:mod:`auditor.explain._shap_dist`): the mean |SHAP| and mean SHAP of
+    every raw and transformed column, the additivity check, the beeswarm,
+    dependence and waterfall rows are those of an in-memory audit of the whole
+    frame, and so is fairness' SHAP by group (sums per value of each sensitive
+    column, :data:`auditor.artifacts.SHAP_GROUP_SUMS`). The intervals of the
+    mean |SHAP| are the bootstrap of the engine's sample
+    (``Auditor(max_samples=...)``), as are the rows the agreement section
+    compares: the multinomial bootstrap draws over every row at once and does
+    not split into partitions. With ``save_values``, or any other model, the
+    section runs on the sample.
     """
 
     name = "shap"
@@ -128,8 +146,15 @@ class ShapSection(Section):
         if self.n_samples is not None and self.n_samples < 1:
             raise ValueError(f"Expected n_samples to be None or a positive int. Got {self.n_samples!r} instead.")
 
+    def runs_distributed(self, ctx: AuditContext) -> bool:
+        """TreeSHAP runs on the workers; every other route (and ``save_values``,
+        which writes every row's values on the client) on the engine's sample."""
+        return ctx.model is not None and self.save_values is None and route_for(ctx.model.final_estimator) == "tree"
+
     def compute(self, ctx: AuditContext) -> ShapResult:
         require_scores(ctx, "SHAP")
+        if not isinstance(ctx.X, pd.DataFrame) and ctx.X is not None:
+            return self._compute_distributed(ctx)
         options = ShapOptions(
             time_budget=self.time_budget,
             n_samples=self.n_samples,
@@ -143,28 +168,78 @@ class ShapSection(Section):
         return self._summarise(ctx, run)
 
     # -----------------------------------------------------------------------------
-    def _summarise(self, ctx: AuditContext, run: ShapRun) -> ShapResult:
+    def _compute_distributed(self, ctx: AuditContext) -> ShapResult:
+        """TreeSHAP on the workers (see the class notes): the rows the figures and
+        the engine's sample need come back, and sums for everything else."""
+        n = ctx.n_rows
+        points = self._points_of(ctx, n)
+        selected = automatic_rows(ctx, self.n_waterfalls)
+        sample = ctx.peek(ENGINE_SAMPLE)
+        sample = np.arange(n) if sample is None else np.asarray(sample, dtype=np.int64)
+        shown = np.unique(np.concatenate([points, [r.position for r in selected]]).astype(np.int64))
+        keep = np.unique(np.concatenate([shown, sample]).astype(np.int64))
+        agg, extra = distributed_tree_shap(ctx, keep, shown)
+        weights = ctx.weights
+        sampled = sample_run(ctx, agg, sample, extra, weights[sample])
+        # the sampled sections' context numbers the sample's rows 0..k-1; fairness reads positions
+        ctx.memo(SHAP_SAMPLE_RUN, lambda: sampled)
+        ctx.memo(SHAP_VALUES, lambda: _replace_rows(sampled.values, sample))
+        ctx.memo(SHAP_GROUP_SUMS, lambda: extra["group_sums"])
+        kept = ShapRun(
+            values=agg.kept, route="tree", method="TreeExplainer", exact=True, output_space=extra["output_space"],
+            background=sampled.background, sample=f"every audited row ({n:,})",
+            additivity_max_deviation=extra["additivity_max_deviation"], additivity_scale=extra["additivity_scale"],
+            row_weights=weights, strata=None, folding=extra["folding"], n_jobs=1,
+        )
+        notes = []
+        if len(sample) < n:
+            notes.append(
+                f"TreeSHAP ran on the Dask workers over every row: each mean |SHAP| is that of all {n:,} rows. Its "
+                f"interval is the bootstrap of the engine's seeded sample of {len(sample):,} rows (max_samples), so "
+                "it is wider than one over every row: the bootstrap draws over all rows at once and does not split "
+                "into partitions."
+            )
+        return self._summarise(ctx, kept, aggregates=agg, interval_run=sampled, points=points, selected=selected,
+                               extra_notes=notes)
+
+    def _summarise(self, ctx: AuditContext, run: ShapRun, *, aggregates: ShapAggregates | None = None,
+                   interval_run: ShapRun | None = None, points: np.ndarray | None = None,
+                   selected: list | None = None, extra_notes: list[str] | None = None) -> ShapResult:
+        """The result from an in-memory run or, with ``aggregates``, from a
+        distributed one (``run`` then holds the kept rows only, ``interval_run``
+        the rows the intervals resample)."""
         sv = run.values
-        n, G, D = sv.values.shape
+        G, D = len(sv.feature_names), sv.values.shape[2]
         n_boot = ctx.n_bootstrap if self.n_bootstrap is None else self.n_bootstrap
         level = ctx.confidence_level
-        w = run.row_weights
-        A = np.abs(sv.values).reshape(n, G * D)
-        point_abs = (w @ A) / w.sum()
-        point_mean = (w @ sv.values.reshape(n, G * D)) / w.sum()
+        if aggregates is None:
+            n = sv.values.shape[0]
+            w = run.row_weights
+            A = np.abs(sv.values).reshape(n, G * D)
+            point_abs = (w @ A) / w.sum()
+            point_mean = (w @ sv.values.reshape(n, G * D)) / w.sum()
+            boot_run, A_boot = run, A
+        else:
+            n = ctx.n_rows
+            point_abs = aggregates.abs_sum / aggregates.weight
+            point_mean = aggregates.signed_sum / aggregates.weight
+            boot_run = interval_run
+            A_boot = np.abs(boot_run.values.values).reshape(len(boot_run.values.rows), G * D)
         interval_notes = []
         reps = normal = None
-        if n_boot and n > EXACT_BOOTSTRAP_ROWS and run.strata is None:
+        n_boot_rows = A_boot.shape[0]
+        if n_boot and n_boot_rows > EXACT_BOOTSTRAP_ROWS and boot_run.strata is None:
             # a mean over this many rows is normal to within O(1/sqrt(n)); resampling
             # rows would cost rows x resamples x features (minutes at a million rows)
-            normal = normal_mean_intervals(A, w, level)
+            normal = normal_mean_intervals(A_boot, boot_run.row_weights, level)
             interval_notes.append(
-                f"Intervals of mean |SHAP|: {round(100 * level)}% normal intervals from the {n:,} rows' standard "
-                f"deviation (above {EXACT_BOOTSTRAP_ROWS:,} rows; below, a {n_boot:,}-resample bootstrap)."
+                f"Intervals of mean |SHAP|: {round(100 * level)}% normal intervals from the {n_boot_rows:,} rows' "
+                f"standard deviation (above {EXACT_BOOTSTRAP_ROWS:,} rows; below, a {n_boot:,}-resample bootstrap)."
             )
         elif n_boot:
-            reps = bootstrap(lambda W: {"abs": (W @ A) / W.sum(axis=1)[:, None]}, w, n_boot, ctx.rng("shap.bootstrap"),
-                             tick=ctx.ticker("bootstrap resamples", n_boot), strata=run.strata).get("abs")
+            reps = bootstrap(lambda W: {"abs": (W @ A_boot) / W.sum(axis=1)[:, None]}, boot_run.row_weights, n_boot,
+                             ctx.rng("shap.bootstrap"), tick=ctx.ticker("bootstrap resamples", n_boot),
+                             strata=boot_run.strata).get("abs")
         features = []
         for g in range(G):
             ests = []
@@ -184,19 +259,29 @@ class ShapSection(Section):
 
         transformed = ()
         if sv.transformed_values is not None:
-            T = sv.transformed_values
-            mt = np.einsum("n,npd->pd", w, np.abs(T)) / w.sum()
+            if aggregates is None:
+                mt = np.einsum("n,npd->pd", w, np.abs(sv.transformed_values)) / w.sum()
+            else:
+                mt = aggregates.transformed_abs_sum / aggregates.weight
             parents = [run.folding.names[g] for g in run.folding.column_group]
             transformed = tuple(
                 TransformedShapFeature(sv.transformed_feature_names[j], parents[j], tuple(float(v) for v in mt[j]))
-                for j in range(T.shape[1])
+                for j in range(mt.shape[0])
             )
 
-        points = self._points(ctx, run)
+        if aggregates is None:
+            points = self._points_of(ctx, n)
+            at = points  # explained rows' indices
+            raw = _RawRows(ctx.X, None)
+            rows = sv.rows[points]
+        else:
+            at = np.searchsorted(sv.rows, points)
+            raw = _RawRows(aggregates.kept_rows, aggregates.raw_positions)
+            rows = points
         values_file = digest = None
         if self.save_values is not None:
             values_file, digest = _save_values(run, self.save_values)
-        notes = list(run.notes) + _space_notes(ctx, run) + interval_notes
+        notes = list(run.notes) + list(extra_notes or ()) + _space_notes(ctx, run) + interval_notes
         return ShapResult(
             method=run.method,
             exact=run.exact,
@@ -213,9 +298,9 @@ class ShapSection(Section):
             confidence_level=level,
             n_bootstrap=n_boot,
             transformed=transformed,
-            beeswarm=self._beeswarm(ctx, run, points, point_abs.reshape(G, D)),
-            dependence=self._dependence(ctx, run, points, point_abs.reshape(G, D), order),
-            waterfalls=self._waterfalls(ctx, run),
+            beeswarm=self._beeswarm(sv, at, rows, raw, point_abs.reshape(G, D)),
+            dependence=self._dependence(sv, at, rows, raw, point_abs.reshape(G, D), order),
+            waterfalls=self._waterfalls(ctx, run, raw, selected),
             time_budget=run.time_budget,
             estimated_seconds=run.estimated_seconds,
             values_file=values_file,
@@ -223,40 +308,34 @@ class ShapSection(Section):
             notes=tuple(notes),
         )
 
-    def _points(self, ctx: AuditContext, run: ShapRun) -> np.ndarray:
-        """Indices (into the explained rows) drawn for the beeswarm and dependence figures."""
-        n = len(run.values.rows)
+    def _points_of(self, ctx: AuditContext, n: int) -> np.ndarray:
+        """Indices (into the ``n`` explained rows) drawn for the beeswarm and dependence figures."""
         if n <= self.beeswarm_points:
             return np.arange(n)
         return np.sort(ctx.rng("shap.beeswarm").choice(n, size=self.beeswarm_points, replace=False))
 
-    def _beeswarm(self, ctx, run: ShapRun, points: np.ndarray, mean_abs: np.ndarray) -> tuple[ShapBeeswarm, ...]:
-        sv = run.values
-        rows = sv.rows[points]
+    def _beeswarm(self, sv, at: np.ndarray, rows: np.ndarray, raw: _RawRows, mean_abs: np.ndarray) -> tuple[ShapBeeswarm, ...]:
         out = []
         for d in range(min(sv.values.shape[2], MAX_BEESWARM_OUTPUTS)):
             top = sorted(range(len(sv.feature_names)), key=lambda g: (-mean_abs[g, d], sv.feature_names[g]))[: self.max_display]
             out.append(ShapBeeswarm(
                 output=sv.output_names[d],
                 features=tuple(sv.feature_names[g] for g in top),
-                values=tuple(tuple(float(v) for v in sv.values[points, g, d]) for g in top),
-                colour=tuple(_colour(raw_column(ctx, sv.feature_names[g]), rows) for g in top),
-                n_points=len(points),
+                values=tuple(tuple(float(v) for v in sv.values[at, g, d]) for g in top),
+                colour=tuple(_colour(raw.column(sv.feature_names[g], rows), len(at)) for g in top),
+                n_points=len(at),
             ))
         return tuple(out)
 
-    def _dependence(self, ctx, run: ShapRun, points, mean_abs, order) -> tuple[ShapDependence, ...]:
-        sv = run.values
-        rows = sv.rows[points]
+    def _dependence(self, sv, at, rows, raw: _RawRows, mean_abs, order) -> tuple[ShapDependence, ...]:
         out = []
         for g in order[: self.n_dependence]:
-            col = raw_column(ctx, sv.feature_names[g])
-            if col is None:
+            values = raw.column(sv.feature_names[g], rows)
+            if values is None:
                 continue  # a joint group has no single value to plot against
             d = int(np.argmax(mean_abs[g]))
-            shap_vals = sv.values[points, g, d]
-            values = col.iloc[rows]
-            if is_numeric(col):
+            shap_vals = sv.values[at, g, d]
+            if is_numeric(values):
                 x = values.to_numpy(dtype=float, na_value=np.nan)
                 ok = np.isfinite(x)
                 out.append(ShapDependence(sv.feature_names[g], sv.output_names[d], "numeric",
@@ -267,8 +346,9 @@ class ShapSection(Section):
                                           (), labels, tuple(float(v) for v in shap_vals)))
         return tuple(out)
 
-    def _waterfalls(self, ctx, run: ShapRun) -> tuple[ShapWaterfall, ...]:
-        selected = automatic_rows(ctx, self.n_waterfalls)
+    def _waterfalls(self, ctx, run: ShapRun, raw: _RawRows, selected: list | None = None) -> tuple[ShapWaterfall, ...]:
+        if selected is None:
+            selected = automatic_rows(ctx, self.n_waterfalls)
         available = set(run.ensure_rows([r.position for r in selected]))
         sv = run.values
         out = []
@@ -291,7 +371,7 @@ class ShapSection(Section):
                 base_value=float(base[d]),
                 output_value=float(base[d] + contrib.sum()),
                 contributions=tuple(
-                    ShapContribution(sv.feature_names[g], raw_value(ctx, sv.feature_names[g], run.folding.members[g], r.position),
+                    ShapContribution(sv.feature_names[g], raw.value(sv.feature_names[g], run.folding.members[g], r.position),
                                      float(contrib[g]))
                     for g in shown
                 ),
@@ -301,11 +381,38 @@ class ShapSection(Section):
         return tuple(out)
 
 
-def _colour(col, rows: np.ndarray) -> tuple[float | None, ...]:
+@dataclass(frozen=True)
+class _RawRows:
+    """The raw features the figures show: every audited row in memory
+    (``positions`` None), or the rows a cluster sent back, at ``positions``."""
+
+    frame: pd.DataFrame | None
+    positions: np.ndarray | None
+
+    def _local(self, positions) -> np.ndarray:
+        positions = np.asarray(positions, dtype=np.int64)
+        return positions if self.positions is None else np.searchsorted(self.positions, positions)
+
+    def column(self, feature: str, positions: np.ndarray) -> pd.Series | None:
+        """The raw column ``feature`` at ``positions`` (None: a joint group or absent)."""
+        col = raw_column(SimpleNamespace(X=self.frame), feature)
+        return None if col is None else col.iloc[self._local(positions)]
+
+    def value(self, feature: str, members: tuple[str, ...], position: int) -> str:
+        return raw_value(SimpleNamespace(X=self.frame), feature, members, int(self._local([position])[0]))
+
+
+def _replace_rows(sv, rows: np.ndarray):
+    import dataclasses
+
+    return dataclasses.replace(sv, rows=np.asarray(rows))
+
+
+def _colour(x_col: pd.Series | None, n_points: int) -> tuple[float | None, ...]:
     """The feature's value of each point as a rank in [0, 1] (None: categorical or missing)."""
-    if col is None or not is_numeric(col):
-        return tuple(None for _ in rows)
-    x = col.iloc[rows].to_numpy(dtype=float, na_value=np.nan)
+    if x_col is None or not is_numeric(x_col):
+        return tuple(None for _ in range(n_points))
+    x = x_col.to_numpy(dtype=float, na_value=np.nan)
     ok = np.isfinite(x)
     out = np.full(len(x), np.nan)
     if ok.sum() > 1:

@@ -17,6 +17,7 @@ from auditor.context import stable_seed  # noqa: E402
 from auditor.engine.dask import sample_positions  # noqa: E402
 from auditor.errors import AuditEngineError, AuditInputError  # noqa: E402
 from auditor.sections.fairness import FairnessSection  # noqa: E402
+from auditor.sections.shap import ShapSection  # noqa: E402
 
 N_ROWS = 200_000
 #: Above EXACT_BOOTSTRAP_ROWS (50,000), so the cell bootstrap path, yet quick.
@@ -155,10 +156,11 @@ def test_another_partitioning_gives_the_same_json(cluster, rows, model, small_on
     assert other.provenance.data_fingerprint == small_on_dask.provenance.data_fingerprint
 
 
-def test_the_other_sections_audit_a_stated_sample_and_match_an_in_memory_audit_of_it(cluster, rows, model):
+def test_the_other_sections_audit_a_stated_sample_and_match_an_in_memory_audit_of_it(cluster, rows, model, tmp_path):
     X, y = (part.iloc[:6000].reset_index(drop=True) for part in rows)
     dX, dy = as_dask(cluster[1], X, y, 4)
-    sections = ["data_quality", "shap", "fairness"]
+    # SHAP of a tree model runs on the workers (below); saving every row's values keeps it on the sample
+    sections = ["data_quality", ShapSection(save_values=str(tmp_path / "values")), "fairness"]
     result = Auditor(model, dX, dy, sensitive_features=["sex"], sections=sections, n_bootstrap=50,
                      max_samples=1500, random_state=3).run(progress=False)
     assert result.failures == ()
@@ -169,8 +171,11 @@ def test_the_other_sections_audit_a_stated_sample_and_match_an_in_memory_audit_o
     positions = sample_positions(6000, 1500, np.random.default_rng(stable_seed(3, "engine.sample")))
     sample = X.iloc[positions]  # rows named by their position, as the Dask engine names them
     alone = Auditor(model, sample, y.iloc[positions], sensitive_features=["sex"],
-                    sections=["shap"], n_bootstrap=50, random_state=3).run(progress=False)
-    assert sections_json(result)["shap"] == sections_json(alone)["shap"]
+                    sections=[ShapSection(save_values=str(tmp_path / "alone"))], n_bootstrap=50,
+                    random_state=3).run(progress=False)
+    got, want = sections_json(result)["shap"], sections_json(alone)["shap"]
+    assert got.pop("values_file") != want.pop("values_file")
+    assert got == want  # the same values file content (its SHA-256 included)
     # fairness reads the sample's SHAP values by group, rows renumbered in the whole frame
     by_group = result.sections["fairness"].shap_by_group
     assert by_group and by_group[0].n_rows == 1500
@@ -266,3 +271,129 @@ def test_a_bad_engine_exits_2_in_one_line(tmp_path, capsys):
     code = main(["run", "--model", "m.skops", "--data", "d.csv", "--target", "t", "--engine", "spark"])
     err = capsys.readouterr().err.strip()
     assert code == 2 and err == "auditor run: error: Expected --engine to be one of memory, dask. Got 'spark'."
+
+
+# -- TreeSHAP on the workers --------------------------------------------------------------
+N_SHAP = 8000
+SHAP_SECTIONS = [ShapSection(beeswarm_points=300, n_dependence=3), FairnessSection()]
+
+
+def assert_close(got, want, path="", tol=1e-9):
+    """The same JSON, every float within ``tol`` (sums merged from partitions differ in the last bits)."""
+    if isinstance(want, dict):
+        assert isinstance(got, dict) and set(got) == set(want), path
+        for k in want:
+            assert_close(got[k], want[k], f"{path}.{k}", tol)
+    elif isinstance(want, list):
+        assert isinstance(got, list) and len(got) == len(want), path
+        for i, (a, b) in enumerate(zip(got, want)):
+            assert_close(a, b, f"{path}[{i}]", tol)
+    elif isinstance(want, float) and not isinstance(got, bool):
+        assert got == pytest.approx(want, abs=tol, rel=tol), path
+    else:
+        assert got == want, path
+
+
+@pytest.fixture(scope="module")
+def shap_rows(rows):
+    return tuple(part.iloc[:N_SHAP].reset_index(drop=True) for part in rows)
+
+
+@pytest.fixture(scope="module")
+def shap_in_memory(shap_rows, model):
+    X, y = shap_rows
+    return Auditor(model, X, y, sensitive_features=["sex", "age_band"], sections=SHAP_SECTIONS, n_bootstrap=50,
+                   random_state=1).run(progress=False)
+
+
+def _shap_json(result) -> dict:
+    d = sections_json(result)["shap"]
+    d.pop("notes")
+    return d
+
+
+def test_treeshap_on_the_workers_equals_the_in_memory_audit(cluster, shap_rows, model, shap_in_memory):
+    X, y = shap_rows
+    dX, dy = as_dask(cluster[1], X, y, 4)
+    result = Auditor(model, dX, dy, sensitive_features=["sex", "age_band"], sections=SHAP_SECTIONS, n_bootstrap=50,
+                     random_state=1).run(progress=False)
+    assert result.failures == ()
+    # no sample: SHAP ran over every row, on the workers
+    assert not [w for w in result.warnings if w.source == "shap" and w.message.startswith("Dask engine")]
+    shap = result.sections["shap"]
+    assert shap.route == "tree" and shap.n_explained == N_SHAP and shap.sample == f"every audited row ({N_SHAP:,})"
+    # every number: mean |SHAP| and its intervals (the sample is every row), mean SHAP, transformed
+    # columns, additivity, beeswarm, dependence and waterfall rows
+    assert_close(_shap_json(result), _shap_json(shap_in_memory))
+    # fairness' SHAP by group reads the same values
+    assert_close(sections_json(result)["fairness"], sections_json(shap_in_memory)["fairness"])
+    assert any("the workers; fairness, shap over every row" in note for note in result.summary.notes)
+
+
+def test_treeshap_on_the_workers_with_a_smaller_sample(cluster, shap_rows, model, shap_in_memory):
+    X, y = shap_rows
+    dX, dy = as_dask(cluster[1], X, y, 4)
+    result = Auditor(model, dX, dy, sensitive_features=["sex", "age_band"], sections=SHAP_SECTIONS, n_bootstrap=50,
+                     random_state=1, max_samples=2000).run(progress=False)
+    assert result.failures == ()
+    got, want = _shap_json(result), _shap_json(shap_in_memory)
+    # the intervals are the sample's; everything else is the whole frame's
+    strip = [(f.pop("mean_abs"), f) for f in got["features"]], [(f.pop("mean_abs"), f) for f in want["features"]]
+    assert_close(got, want)
+    for (g, _), (w, _) in zip(*strip):
+        assert [e["value"] for e in g] == pytest.approx([e["value"] for e in w], abs=1e-9)
+    positions = sample_positions(N_SHAP, 2000, np.random.default_rng(stable_seed(1, "engine.sample")))
+    alone = Auditor(model, X.iloc[positions], y.iloc[positions], sensitive_features=["sex", "age_band"],
+                    sections=[SHAP_SECTIONS[0]], n_bootstrap=50, random_state=1).run(progress=False)
+    intervals = {f.feature: [b for e in f.mean_abs for b in (e.ci_low, e.ci_high)] for f in alone.sections["shap"].features}
+    for f in result.sections["shap"].features:
+        assert [b for e in f.mean_abs for b in (e.ci_low, e.ci_high)] == pytest.approx(intervals[f.feature], abs=1e-12)
+    assert any("bootstrap of the engine's seeded sample of 2,000 rows" in n for n in result.sections["shap"].notes)
+    # fairness' SHAP by group: sums per group over every row, the in-memory numbers
+    assert result.sections["fairness"].shap_by_group[0].n_rows == N_SHAP
+    assert_close(sections_json(result)["fairness"], sections_json(shap_in_memory)["fairness"])
+
+
+@pytest.mark.parametrize("task", ["regression", "multiclass"])
+def test_treeshap_on_the_workers_for_regression_and_multiclass_with_weights(cluster, shap_rows, task):
+    from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestClassifier
+
+    X, _ = (part.iloc[:3000].reset_index(drop=True) for part in shap_rows)
+    numeric = X[["income", "score", "tenure"]]
+    rng = np.random.default_rng(5)
+    if task == "regression":
+        y = pd.Series(numeric["score"] * 2 + rng.normal(size=len(X)), name="target")
+        model = HistGradientBoostingRegressor(max_iter=20, random_state=0).fit(numeric, y)
+    else:
+        y = pd.Series(np.digitize(numeric["score"] + rng.normal(scale=0.5, size=len(X)), [-0.5, 0.5]), name="target")
+        model = RandomForestClassifier(n_estimators=10, max_depth=5, random_state=0).fit(numeric.fillna(0), y)
+        numeric = numeric.fillna(0)
+    data = numeric.assign(sex=X["sex"])
+    w = pd.Series(rng.uniform(0.5, 2.0, size=len(X)), name="w")
+    sections = [ShapSection(beeswarm_points=100, n_dependence=2)]
+    frame = cluster[1].persist(dd.from_pandas(pd.concat([data, y, w], axis=1), npartitions=3, sort=False))
+    result = Auditor(model, frame.drop(columns=["target", "w"]), frame["target"], sensitive_features=["sex"],
+                     sample_weight=frame["w"], sections=sections, n_bootstrap=30).run(progress=False)
+    expected = Auditor(model, data, y, sensitive_features=["sex"], sample_weight=w, sections=sections,
+                       n_bootstrap=30).run(progress=False)
+    assert result.failures == () and result.sections["shap"].route == "tree"
+    assert_close(_shap_json(result), _shap_json(expected))
+
+
+def test_the_agreement_compares_lime_rows_with_the_workers_treeshap(cluster, shap_rows, model):
+    from auditor.sections.lime import LimeSection
+
+    X, y = (part.iloc[:3000].reset_index(drop=True) for part in shap_rows)
+    dX, dy = as_dask(cluster[1], X, y, 3)
+    sections = ["shap", LimeSection(max_auto_rows=3, num_samples=500), "agreement"]
+    result = Auditor(model, dX, dy, sensitive_features=["sex"], sections=sections, n_bootstrap=20, max_samples=1000,
+                     random_state=2).run(progress=False)
+    assert result.failures == ()
+    assert result.sections["shap"].n_explained == 3000  # on the workers; LIME on the sample
+    positions = sample_positions(3000, 1000, np.random.default_rng(stable_seed(2, "engine.sample")))
+    alone = Auditor(model, X.iloc[positions], y.iloc[positions], sensitive_features=["sex"], sections=sections,
+                    n_bootstrap=20, random_state=2).run(progress=False)
+    # each LIME row meets the TreeSHAP values of that row: those of an in-memory audit of the sample
+    got, want = sections_json(result)["agreement"]["rows"], sections_json(alone)["agreement"]["rows"]
+    assert got and all(r["rank_correlation"] is not None for r in got)
+    assert_close(got, want)
