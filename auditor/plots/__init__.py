@@ -4,7 +4,9 @@ They read frozen results only (so they also draw archived audits) and never use
 pyplot's global state.
 """
 
+from auditor.plots._grid import PANELS_PER_FIGURE, small_multiples
 from auditor.plots._style import PALETTE, STATUS_COLOURS
+from auditor.plots._text import figure_text
 from auditor.plots.drift import (
     plot_domain_classifier,
     plot_drift_importance,
@@ -32,6 +34,9 @@ from auditor.plots.performance import (
 )
 
 __all__ = [
+    "PANELS_PER_FIGURE",
+    "small_multiples",
+    "figure_text",
     "PALETTE",
     "STATUS_COLOURS",
     "plot_calibration",

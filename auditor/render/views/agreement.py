@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.plots import plot_lime_vs_shap
-from auditor.plots._grid import small_multiples
-from auditor.plots._text import figure_text
+from auditor.plots import figure_text, plot_lime_vs_shap, small_multiples
 from auditor.render._figures import encode_figure, figure_group
 from auditor.render._format import fmt_num, fmt_pct
 from auditor.results import AgreementResult, AuditResult

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from auditor.plots import plot_lime
-from auditor.plots._grid import PANELS_PER_FIGURE, small_multiples
+from auditor.plots import PANELS_PER_FIGURE, plot_lime, small_multiples
 from auditor.render._figures import encode_figure, figure_group
 from auditor.render._format import fmt_num
 from auditor.results import AuditResult, LimeResult

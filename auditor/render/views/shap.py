@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import textwrap
 
-from auditor.plots import plot_shap_beeswarm, plot_shap_dependence, plot_shap_importance, plot_shap_waterfall
-from auditor.plots._grid import PANELS_PER_FIGURE, small_multiples
-from auditor.plots._text import figure_text
+from auditor.plots import (
+    PANELS_PER_FIGURE,
+    figure_text,
+    plot_shap_beeswarm,
+    plot_shap_dependence,
+    plot_shap_importance,
+    plot_shap_waterfall,
+    small_multiples,
+)
 from auditor.render._figures import Figure, encode_figure, figure_group
 from auditor.render._format import fmt_ci, fmt_num
 from auditor.results import AuditResult, ShapResult
