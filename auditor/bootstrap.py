@@ -179,6 +179,11 @@ def normal_mean_intervals(values: np.ndarray, weights: np.ndarray, confidence_le
     w = np.asarray(weights, dtype=float)
     total = w.sum()
     mean = (w @ a) / total
-    se = np.sqrt((w**2) @ ((a - mean) ** 2)) / total
+    # in row blocks: (a - mean) ** 2 of a million rows would be another full copy
+    ss = np.zeros(a.shape[1])
+    for start in range(0, len(a), 65_536):
+        sl = slice(start, start + 65_536)
+        ss += (w[sl] ** 2) @ ((a[sl] - mean) ** 2)
+    se = np.sqrt(ss) / total
     z = norm.ppf(0.5 + confidence_level / 2.0)
     return mean - z * se, mean + z * se

@@ -216,8 +216,13 @@ class ShapSection(Section):
             n = sv.values.shape[0]
             w = run.row_weights
             A = np.abs(sv.values).reshape(n, G * D)
-            point_abs = (w @ A) / w.sum()
-            point_mean = (w @ sv.values.reshape(n, G * D)) / w.sum()
+            if n > EXACT_BOOTSTRAP_ROWS:
+                # large data: sums in row blocks, no second full-size temporary
+                point_abs = _blocked_sum(lambda sl: w[sl] @ A[sl], n) / w.sum()
+                point_mean = _blocked_sum(lambda sl: w[sl] @ sv.values[sl].reshape(-1, G * D), n) / w.sum()
+            else:
+                point_abs = (w @ A) / w.sum()
+                point_mean = (w @ sv.values.reshape(n, G * D)) / w.sum()
             boot_run, A_boot = run, A
         else:
             n = ctx.n_rows
@@ -260,7 +265,11 @@ class ShapSection(Section):
         transformed = ()
         if sv.transformed_values is not None:
             if aggregates is None:
-                mt = np.einsum("n,npd->pd", w, np.abs(sv.transformed_values)) / w.sum()
+                T = sv.transformed_values
+                if n > EXACT_BOOTSTRAP_ROWS:
+                    mt = _blocked_sum(lambda sl: np.einsum("n,npd->pd", w[sl], np.abs(T[sl])), n) / w.sum()
+                else:
+                    mt = np.einsum("n,npd->pd", w, np.abs(T)) / w.sum()
             else:
                 mt = aggregates.transformed_abs_sum / aggregates.weight
             parents = [run.folding.names[g] for g in run.folding.column_group]
@@ -458,3 +467,17 @@ def _save_values(run: ShapRun, path) -> tuple[str, str]:
         **arrays,
     )
     return str(target), digest.hexdigest()
+
+
+#: Rows per block of the large-data sums (a block's temporaries stay a few MB).
+_BLOCK_ROWS = 65_536
+
+
+def _blocked_sum(term, n: int) -> np.ndarray:
+    """``sum(term(rows))`` over consecutive row blocks: the sum without a full-size
+    temporary (``np.abs`` of a million rows' values is half a gigabyte)."""
+    total = None
+    for start in range(0, n, _BLOCK_ROWS):
+        part = term(slice(start, min(n, start + _BLOCK_ROWS)))
+        total = part if total is None else total + part
+    return total
