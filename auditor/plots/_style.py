@@ -9,6 +9,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 
 import matplotlib as mpl
+import matplotlib.style
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
@@ -41,7 +42,12 @@ _RC = {
 
 @contextmanager
 def style():
-    with mpl.rc_context(_RC):
+    """The report's look, from matplotlib's defaults: a user's rcParams (a notebook's
+    inline backend, a style sheet) never reach a figure, so the same result draws
+    the same figure anywhere."""
+    with mpl.rc_context():
+        mpl.style.use("default")
+        mpl.rcParams.update(_RC)
         yield
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import matplotlib as mpl
+import matplotlib.style
 from matplotlib.axes import Axes
 
 __all__ = ["Figure", "encode_figure", "figure_group"]
@@ -38,7 +39,10 @@ def encode_figure(ax: Axes, *, fmt: Literal["svg", "png"] = "svg", dpi: int = 11
     buf = io.BytesIO()
     # ids in the SVG (clip paths, embedded images) are salted from this rcParam at
     # save time: fixing it makes the same result render the same bytes
-    with mpl.rc_context({"svg.hashsalt": "auditor", "svg.fonttype": "none"}):
+    with mpl.rc_context():
+        # saving reads rcParams too (savefig.*, svg.*): from the defaults, not the user's
+        mpl.style.use("default")
+        mpl.rcParams.update({"svg.hashsalt": "auditor", "svg.fonttype": "none"})
         _save(fig, buf, fmt, dpi)
     mime = "image/svg+xml" if fmt == "svg" else "image/png"
     return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")

@@ -68,7 +68,7 @@ def test_a_threshold_of_none_leaves_its_criterion_out():
 def test_missing_share_drift_is_its_own_criterion():
     f = feature(p=0.9, distance=0.0, psi=0.0, missing=(0.01, 0.08), missing_p=1e-9)
     v = f.verdict()
-    assert v.drifted and v.missing and not v.distribution and "missing share moved from 0.01 to 0.08" in v.reason
+    assert v.drifted and v.missing and not v.distribution and "missing share moved from 1.0% to 8.0%" in v.reason
     assert not f.verdict(missing_share=0.1).drifted and not f.verdict(missing_share=None).drifted
 
 

@@ -172,3 +172,23 @@ def test_multiclass_and_regression_produce_json_and_report(task, request, tmp_pa
     assert AuditResult.from_json(js) == result
     assert "Model performance" in html and ("Confusion matrix" in html) == (task == "wine")
     assert ("Residuals against prediction" in html) == (task == "diabetes")
+
+
+def test_the_users_matplotlib_settings_never_reach_the_report(tmp_path):
+    """A notebook's inline backend or a style sheet changes rcParams; the same result
+    must render the same bytes whatever they are (the view model is cached per
+    result, so the second render reads the result back from its JSON)."""
+    import matplotlib as mpl
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 300)
+    score = np.clip(0.3 * y + 0.7 * rng.random(300), 0, 1)
+    result = Auditor.from_predictions(y, (score > 0.5).astype(int), y_score=score,
+                                      sensitive_features=rng.choice(["a", "b"], 300), n_bootstrap=20).run()
+    plain = render_html(result)
+    path = result.save(tmp_path / "audit.json")
+    with mpl.rc_context({"font.size": 30, "figure.dpi": 50, "savefig.bbox": "tight", "lines.linewidth": 9,
+                         "axes.prop_cycle": mpl.cycler(color=["#ff00ff"]), "figure.facecolor": "black"}):
+        styled = render_html(AuditResult.from_json(path))
+    assert "<svg" in plain or "image/svg" in plain
+    assert styled == plain
