@@ -83,12 +83,7 @@ class binary_stats(GroupStats):
             m for m in BINARY_METRICS
             if (m.key != "roc_auc" or self.has_score) and (m.key != "mean_score" or self.mean_score)
         )
-        self._auc = []
-        if self.has_score:
-            for g in range(n_groups):
-                rows = np.flatnonzero(codes == g)
-                rows = rows[np.argsort(score[rows], kind="stable")]
-                self._auc.append((rows, y_true_pos[rows], M.TieGroups(score[rows])))
+        self._auc = _auc_rows(codes, n_groups, y_true_pos, score) if self.has_score else []
 
     def __call__(self, W: np.ndarray) -> dict[str, np.ndarray]:
         G = self.G
@@ -129,11 +124,7 @@ class binary_score_stats(GroupStats):
         oh = _onehot(codes, n_groups)
         self.matrix = np.hstack([oh, oh * score[:, None]])
         self.metrics = tuple(m for m in BINARY_METRICS if m.key == "roc_auc" or (m.key == "mean_score" and self.mean_score))
-        self._auc = []
-        for g in range(n_groups):
-            rows = np.flatnonzero(codes == g)
-            rows = rows[np.argsort(score[rows], kind="stable")]
-            self._auc.append((rows, y_true_pos[rows], M.TieGroups(score[rows])))
+        self._auc = _auc_rows(codes, n_groups, y_true_pos, score)
 
     def __call__(self, W: np.ndarray) -> dict[str, np.ndarray]:
         G = self.G
@@ -229,3 +220,14 @@ class multiclass_stats(GroupStats):
             out[f"false_positive_rate:{c}"] = M.safe_divide(pred - tp, total - true)
             out[f"precision:{c}"] = M.safe_divide(tp, pred)
         return out
+
+
+def _auc_rows(codes: np.ndarray, n_groups: int, y_true_pos: np.ndarray, score: np.ndarray) -> list:
+    """Per group: its rows sorted by score, their labels and score ties (what
+    :func:`auditor.metrics.roc_auc` reads for each resample)."""
+    out = []
+    for g in range(n_groups):
+        rows = np.flatnonzero(codes == g)
+        rows = rows[np.argsort(score[rows], kind="stable")]
+        out.append((rows, y_true_pos[rows], M.TieGroups(score[rows])))
+    return out
