@@ -285,7 +285,7 @@ class AuditContext:
 
     # -- the rows' features, wherever they live ---------------------------------------
     # In memory they are ``X``; under the Dask engine they stay on the cluster and
-    # these three calls are the only ways a distributed section reads them.
+    # these four calls are the only ways a distributed section reads them.
     def row_hash(self, columns: Any = None) -> np.ndarray:
         """A 64-bit hash of every row's values in ``columns`` (default all of X),
         for orders defined by content (see :func:`auditor.data.row_hashes`)."""
@@ -303,6 +303,16 @@ class AuditContext:
             cols = np.flatnonzero(na.any(axis=0))
             return [str(X.columns[c]) for c in cols], na[:, cols]
         return X.missing_values()
+
+    def column(self, name: str) -> pd.Series:
+        """Every row's value in column ``name`` of X, in row order, on a
+        ``RangeIndex``: under the Dask engine one column is pulled from the
+        workers at a time, so a per-column statistic sees every row while the
+        client never holds the whole frame."""
+        X = self.X
+        if isinstance(X, pd.DataFrame):
+            return X[name]
+        return X.column(name)
 
     def take_rows(self, positions: np.ndarray) -> pd.DataFrame:
         """The rows of X at ``positions`` (in that order), in memory: what a

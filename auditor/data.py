@@ -46,10 +46,11 @@ class AuditData:
         Every column the caller passed, on a ``RangeIndex``; ``None`` only for an
         audit built from predictions without features. Under the Dask engine, a
         handle on the rows that stay on the cluster (``columns``, ``dtypes``,
-        ``shape``, ``row_hash``, ``missing_values``, ``take``: see
+        ``shape``, ``row_hash``, ``missing_values``, ``column``, ``take``: see
         :class:`auditor.engine.dask.RemoteFrame`); sections read it through the
         context's :meth:`~auditor.context.AuditContext.row_hash`,
-        :meth:`~auditor.context.AuditContext.missing_values` and
+        :meth:`~auditor.context.AuditContext.missing_values`,
+        :meth:`~auditor.context.AuditContext.column` and
         :meth:`~auditor.context.AuditContext.take_rows`.
     y_true : numpy.ndarray or None
         ``None`` when the audited rows have no true outcomes yet (sections that

@@ -14,6 +14,8 @@ What runs where
 - A section may also send its own per-partition work to the workers
   (:meth:`RemoteFrame.map_partitions`) and merge what comes back: the SHAP
   section does for a tree model (:mod:`auditor.explain._shap_dist`).
+- A per-column statistic may read one column of every row at a time
+  (:meth:`RemoteFrame.column`): the data-quality section does.
 - Every other section runs on a stated sample: a seeded draw of row positions
   (keyed by ``random_state`` and positions, never by partition), whose rows are
   pulled from the workers and audited in memory.
@@ -151,6 +153,10 @@ def _take(part: pd.DataFrame, local: np.ndarray) -> pd.DataFrame:
     return _split(part)[0].iloc[local]
 
 
+def _column(part: pd.DataFrame, name: str) -> pd.Series:
+    return part[name]
+
+
 def _hash(part: pd.DataFrame, columns: tuple[str, ...]) -> np.ndarray:
     return row_hashes(_split(part)[0][list(columns)])
 
@@ -216,6 +222,22 @@ class RemoteFrame:
         if self._missing is None:
             raise RuntimeError("Expected the outcomes to be collected before the missing values are read.")
         return self._missing
+
+    def column(self, name: str) -> pd.Series:
+        """Column ``name`` of every row, pulled to the client in frame order (on a
+        RangeIndex): one column of the frame in memory at a time, never all of them."""
+        if name not in self._columns:
+            raise KeyError(f"Expected a column of X. Got {name!r}; X has {list(self._columns)[:20]}.")
+        dask = _dask()
+        parts = _compute([dask.delayed(_column)(p, name) for p in self._frame.to_delayed()], f"reading column {name!r}")
+        meta = self._frame._meta[name]
+        if not parts:
+            return meta.reset_index(drop=True)
+        s = pd.concat(parts, ignore_index=True)
+        if isinstance(meta.dtype, pd.CategoricalDtype) and meta.dtype.categories is not None and s.dtype != meta.dtype:
+            # partitions that saw different categories concatenate to objects: back to the frame's dtype
+            s = s.astype(meta.dtype)
+        return s.rename(name)
 
     def take(self, positions: np.ndarray) -> pd.DataFrame:
         """The rows at ``positions``, in that order, pulled to the client (on a RangeIndex)."""

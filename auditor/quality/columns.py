@@ -34,7 +34,8 @@ from auditor.drift.checks import check_frame
 from auditor.drift.columns import NUMERIC, column_kinds, numeric_values
 from auditor.results.data_quality import ColumnProfile
 
-__all__ = ["NEAR_CONSTANT_SHARE", "OUTLIER_K", "TYPE_CLASSES", "ColumnProfile", "column_profiles", "value_type"]
+__all__ = ["NEAR_CONSTANT_SHARE", "OUTLIER_K", "TYPE_CLASSES", "ColumnProfile", "column_profiles", "profile_column",
+           "value_type"]
 
 NEAR_CONSTANT_SHARE = 0.95
 OUTLIER_K = 1.5
@@ -139,9 +140,40 @@ def column_profiles(
     tuple of ColumnProfile
     """
     check_frame(X, "X")
+    _check_options(near_constant_share, outlier_k)
+    kinds = column_kinds(X, categorical_features=categorical_features)
+    return tuple(_profile(X[c], c, kinds[c], near_constant_share, outlier_k) for c in X.columns)
+
+
+def profile_column(
+    s: pd.Series,
+    column: str,
+    *,
+    categorical: bool = False,
+    near_constant_share: float = NEAR_CONSTANT_SHARE,
+    outlier_k: float = OUTLIER_K,
+) -> ColumnProfile:
+    """Profile one column, as :func:`column_profiles` profiles each of a frame's:
+    the Dask engine brings the audited rows to the client one column at a time.
+
+    Parameters
+    ----------
+    s : pandas.Series
+    column : str
+        The column's name.
+    categorical : bool, default False
+        A numeric column to treat as categories (``categorical_features``).
+    near_constant_share, outlier_k : float
+        As for :func:`column_profiles`.
+    """
+    _check_options(near_constant_share, outlier_k)
+    frame = s.to_frame(column)
+    kind = column_kinds(frame, categorical_features=[column] if categorical else None)[column]
+    return _profile(frame[column], column, kind, near_constant_share, outlier_k)
+
+
+def _check_options(near_constant_share: float, outlier_k: float) -> None:
     if not 0 < near_constant_share <= 1:
         raise ValueError(f"Expected near_constant_share in (0, 1]. Got {near_constant_share} instead.")
     if outlier_k < 0:
         raise ValueError(f"Expected a non-negative outlier_k. Got {outlier_k} instead.")
-    kinds = column_kinds(X, categorical_features=categorical_features)
-    return tuple(_profile(X[c], c, kinds[c], near_constant_share, outlier_k) for c in X.columns)

@@ -35,8 +35,9 @@ from auditor.results import Estimate
 from auditor.results.data_quality import DifferentialMissingness, GroupProfile, GroupShare, RepresentationShift
 
 __all__ = [
-    "GroupProfile", "group_profiles",
-    "DifferentialMissingness", "differential_missingness", "differential_missingness_flags",
+    "GroupProfile", "group_profiles", "group_profiles_from_missing",
+    "DifferentialMissingness", "differential_missingness", "differential_missingness_from_missing",
+    "differential_missingness_flags",
     "GroupShare", "RepresentationShift", "representation_shift",
 ]
 
@@ -66,10 +67,27 @@ def group_profiles(
         Sensitive features in order, groups sorted by label.
     """
     check_frame(X, "X")
+    as_sensitive_frame(sensitive, len(X), "sensitive")
+    na = X.isna().to_numpy()
+    with_missing = np.flatnonzero(na.any(axis=0))
+    return group_profiles_from_missing(list(X.columns), [X.columns[j] for j in with_missing], na[:, with_missing],
+                                       sensitive, y_true=y_true, pos_label=pos_label, confidence_level=confidence_level)
+
+
+def group_profiles_from_missing(
+    columns, missing_columns, missing: np.ndarray, sensitive, *, y_true=None, pos_label=1,
+    confidence_level: float = 0.95,
+) -> tuple[GroupProfile, ...]:
+    """:func:`group_profiles` from where values are missing, not from the values:
+    ``missing`` is the ``(n_rows, len(missing_columns))`` boolean matrix of the
+    columns that have a missing value (every other column of ``columns`` has
+    none). The Dask engine brings exactly this back from the workers."""
     _check_level(confidence_level)
-    S = as_sensitive_frame(sensitive, len(X), "sensitive")
-    y = None if y_true is None else check_vector(y_true, len(X), "y_true") == pos_label
-    missing = X.isna().to_numpy()
+    missing = np.asarray(missing, dtype=bool)
+    n_rows = missing.shape[0]
+    S = as_sensitive_frame(sensitive, n_rows, "sensitive")
+    y = None if y_true is None else check_vector(y_true, n_rows, "y_true") == pos_label
+    where = {c: j for j, c in enumerate(missing_columns)}
     out = []
     for attr in S.columns:
         labels, groups = group_labels(S[attr], attr, "sensitive")
@@ -80,10 +98,11 @@ def group_profiles(
             if y is not None:
                 k = int(y[rows].sum())
                 rate = Estimate.of(k / n, wilson_interval(k, n, confidence_level))
+            shares = missing[rows].mean(axis=0)
             out.append(GroupProfile(
-                sensitive_feature=attr, group=g, n_rows=n, share=n / len(X),
+                sensitive_feature=attr, group=g, n_rows=n, share=n / n_rows,
                 base_rate=rate,
-                missing_share={c: float(v) for c, v in zip(X.columns, missing[rows].mean(axis=0))},
+                missing_share={c: float(shares[where[c]]) if c in where else 0.0 for c in columns},
             ))
     return tuple(out)
 
@@ -111,22 +130,38 @@ def differential_missingness(
     """
     check_frame(X, "X")
     _check_level(confidence_level)
-    S = as_sensitive_frame(sensitive, len(X), "sensitive")
+    as_sensitive_frame(sensitive, len(X), "sensitive")  # the length is checked against X's
     cols = list(X.columns) if columns is None else list(columns)
     unknown = [c for c in cols if c not in X.columns]
     if unknown:
         raise KeyError(f"Expected columns of X. Got {unknown!r} instead.")
-    missing = X[cols].isna().to_numpy()
+    na = X[cols].isna().to_numpy()
+    with_missing = np.flatnonzero(na.any(axis=0))
+    return differential_missingness_from_missing([cols[j] for j in with_missing], na[:, with_missing], sensitive,
+                                                 confidence_level=confidence_level)
+
+
+def differential_missingness_from_missing(
+    missing_columns, missing: np.ndarray, sensitive, *, confidence_level: float = 0.95
+) -> tuple[DifferentialMissingness, ...]:
+    """:func:`differential_missingness` from the ``(n_rows, len(missing_columns))``
+    boolean matrix of where the columns with a missing value are missing (see
+    :func:`group_profiles_from_missing`)."""
+    _check_level(confidence_level)
+    missing = np.asarray(missing, dtype=bool)
+    n_rows = missing.shape[0]
+    S = as_sensitive_frame(sensitive, n_rows, "sensitive")
     total_missing = missing.sum(axis=0)
-    with_missing = np.flatnonzero(total_missing > 0)
     out = []
     for attr in S.columns:
         labels, groups = group_labels(S[attr], attr, "sensitive")
         for g in groups:
             rows = labels == g
-            n_g, n_rest = int(rows.sum()), int(len(X) - rows.sum())
+            n_g, n_rest = int(rows.sum()), int(n_rows - rows.sum())
             k_g = missing[rows].sum(axis=0)
-            for j in with_missing:
+            for j, column in enumerate(missing_columns):
+                if not total_missing[j]:
+                    continue
                 kg, kr = float(k_g[j]), float(total_missing[j] - k_g[j])
                 sg = kg / n_g
                 sr = kr / n_rest if n_rest else None
@@ -141,7 +176,7 @@ def differential_missingness(
                         reason = "the other rows have no missing value, so the ratio is undefined"
                     p = two_proportion_test(kg, n_g, kr, n_rest).p_value
                 out.append(DifferentialMissingness(
-                    sensitive_feature=attr, group=g, column=cols[j], n_group=n_g, n_rest=n_rest,
+                    sensitive_feature=attr, group=g, column=column, n_group=n_g, n_rest=n_rest,
                     missing_share_group=sg, missing_share_rest=sr, difference=diff, ratio=ratio,
                     p_value=p, p_value_adjusted=p, reason=reason,
                 ))

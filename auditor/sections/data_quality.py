@@ -3,21 +3,19 @@ and measured alike, and does the audited data stay within what the reference sho
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from auditor.context import AuditContext, SkipSection
+from auditor.data import row_hashes
 from auditor.policy import data_quality_findings
-from auditor.quality import (
-    column_profiles,
-    differential_missingness,
-    duplicate_rows,
-    group_profiles,
-    reference_coverage,
-    representation_shift,
-)
+from auditor.quality import reference_coverage, representation_shift
+from auditor.quality.columns import profile_column
+from auditor.quality.groups import differential_missingness_from_missing, group_profiles_from_missing
+from auditor.quality.rows import duplicates_from_hashes
 from auditor.results import DataQualityResult, DatasetQuality
 from auditor.sections._base import Section
 from auditor.sections._groups import SensitiveGroups, positive_labels, sensitive_groups
@@ -63,6 +61,9 @@ class DataQualitySection(Section):
     """
 
     name = "data_quality"
+    # every statistic reads one column at a time, the rows' hashes or where values
+    # are missing: under the Dask engine, all of it over every row (see _Columns)
+    distributed = True
     title = "Data quality and representation"
     topic = "data quality and representation"
     result_type = DataQualityResult
@@ -95,8 +96,18 @@ class DataQualitySection(Section):
         level = ctx.confidence_level
         groups = sensitive_groups(ctx, self.bins, type(self).__name__)
         y_current = positive_labels(ctx, ctx.data.y_true)
-        current = self._dataset(X, "current", groups.current, y_current, level)
         ref = ctx.reference
+        shared = [] if ref is None else [c for c in X.columns if c in ref.X.columns]
+        cat = set(self.categorical_features)
+        coverage = []
+
+        def compare(c: str, s: pd.Series) -> None:
+            # against the reference while the audited column is at hand (pulled once under Dask)
+            if c in shared:
+                coverage.extend(reference_coverage(s.to_frame(c), ref.X[[c]], categorical_features=[c] if c in cat else None,
+                                                   max_examples=self.max_examples))
+
+        current = self._dataset(_Columns.of_context(ctx), "current", groups.current, y_current, level, compare)
         notes = list(groups.left_out)
         out = dict(
             current=current, confidence_level=level, near_constant_share=self.near_constant_share,
@@ -107,29 +118,64 @@ class DataQualitySection(Section):
             out["reference_reason"] = "no reference data was given (Auditor(..., X_reference=...))"
             out["representation_reason"] = out["reference_reason"]
             return DataQualityResult(**out, notes=tuple(notes))
-        shared = [c for c in X.columns if c in ref.X.columns]
         only_current = [c for c in X.columns if c not in ref.X.columns]
         if only_current:
             notes.append(f"Column(s) {only_current} of the audited data are not in the reference and are not compared with it.")
         y_reference = positive_labels(ctx, ref.y_true)
         reference_groups = groups.reference if groups.current is not None else None
-        out["reference"] = self._dataset(ref.X[shared], "reference", reference_groups, y_reference, level)
-        categorical = [c for c in self.categorical_features if c in shared]
-        out["coverage"] = reference_coverage(X[shared], ref.X[shared], categorical_features=categorical,
-                                             max_examples=self.max_examples)
+        out["reference"] = self._dataset(_Columns.of_frame(ref.X[shared]), "reference", reference_groups, y_reference,
+                                         level)
+        out["coverage"] = tuple(coverage)
         out["representation"], out["representation_reason"] = _representation(groups, level)
         return DataQualityResult(**out, notes=tuple(notes))
 
-    def _dataset(self, X: pd.DataFrame, role: str, groups: pd.DataFrame | None, y, level: float) -> DatasetQuality:
-        categorical = [c for c in self.categorical_features if c in X.columns]
-        profiles = column_profiles(X, categorical_features=categorical, near_constant_share=self.near_constant_share,
-                                   outlier_k=self.outlier_k)
+    def _dataset(self, data: _Columns, role: str, groups: pd.DataFrame | None, y, level: float,
+                 each: Callable[[str, pd.Series], None] | None = None) -> DatasetQuality:
+        cat = set(self.categorical_features)
+        profiles = []
+        for c in data.columns:
+            s = data.column(c)
+            profiles.append(profile_column(s, c, categorical=c in cat, near_constant_share=self.near_constant_share,
+                                           outlier_k=self.outlier_k))
+            if each is not None:
+                each(c, s)
+            del s  # one column in memory at a time
         by_group, missing = (), ()
         if groups is not None:
-            by_group = group_profiles(X, groups, y_true=y, pos_label=1, confidence_level=level)
-            missing = differential_missingness(X, groups, confidence_level=level)
-        return DatasetQuality(role=role, n_rows=len(X), n_columns=X.shape[1], columns=profiles,
-                              duplicates=duplicate_rows(X), groups=by_group, differential_missingness=missing)
+            names, na = data.missing_values()
+            by_group = group_profiles_from_missing(data.columns, names, na, groups, y_true=y, pos_label=1,
+                                                   confidence_level=level)
+            missing = differential_missingness_from_missing(names, na, groups, confidence_level=level)
+        return DatasetQuality(role=role, n_rows=data.n_rows, n_columns=len(data.columns), columns=tuple(profiles),
+                              duplicates=duplicates_from_hashes(data.row_hash(), len(data.columns)), groups=by_group,
+                              differential_missingness=missing)
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """What the section reads of a data set: its columns one at a time, every
+    row's hash and where values are missing. The audited rows are read through
+    the context (in memory, or column by column from a Dask cluster); the
+    reference is a frame in memory."""
+
+    columns: list[str]
+    n_rows: int
+    column: Callable[[str], pd.Series]
+    row_hash: Callable[[], np.ndarray]
+    missing_values: Callable[[], tuple[list[str], np.ndarray]]
+
+    @classmethod
+    def of_context(cls, ctx: AuditContext) -> _Columns:
+        return cls(list(ctx.X.columns), ctx.n_rows, ctx.column, lambda: ctx.row_hash(None), ctx.missing_values)
+
+    @classmethod
+    def of_frame(cls, X: pd.DataFrame) -> _Columns:
+        def missing() -> tuple[list[str], np.ndarray]:
+            na = X.isna().to_numpy()
+            cols = np.flatnonzero(na.any(axis=0))
+            return [X.columns[j] for j in cols], na[:, cols]
+
+        return cls(list(X.columns), len(X), lambda c: X[c], lambda: row_hashes(X), missing)
 
 
 def _representation(groups: SensitiveGroups, level: float):

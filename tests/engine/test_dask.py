@@ -160,12 +160,12 @@ def test_the_other_sections_audit_a_stated_sample_and_match_an_in_memory_audit_o
     X, y = (part.iloc[:6000].reset_index(drop=True) for part in rows)
     dX, dy = as_dask(cluster[1], X, y, 4)
     # SHAP of a tree model runs on the workers (below); saving every row's values keeps it on the sample
-    sections = ["data_quality", ShapSection(save_values=str(tmp_path / "values")), "fairness"]
+    sections = ["importance", ShapSection(save_values=str(tmp_path / "values")), "fairness"]
     result = Auditor(model, dX, dy, sensitive_features=["sex"], sections=sections, n_bootstrap=50,
                      max_samples=1500, random_state=3).run(progress=False)
     assert result.failures == ()
     notes = {w.source: w.message for w in result.warnings if w.message.startswith("Dask engine")}
-    assert set(notes) == {"data_quality", "shap"}
+    assert set(notes) == {"importance", "shap"}
     assert "sample of 1,500 of the 6,000 rows" in notes["shap"]
     # the sample is keyed by random_state and row positions only
     positions = sample_positions(6000, 1500, np.random.default_rng(stable_seed(3, "engine.sample")))
@@ -181,6 +181,35 @@ def test_the_other_sections_audit_a_stated_sample_and_match_an_in_memory_audit_o
     assert by_group and by_group[0].n_rows == 1500
     shap = result.sections["shap"]
     assert shap.n_rows == 1500
+
+
+def test_data_quality_reads_every_row_one_column_at_a_time(cluster, rows, model):
+    X, y = (part.iloc[:20_000].reset_index(drop=True) for part in rows)
+    X = X.copy()
+    X.loc[X["sex"] == "F", "income"] = X["income"].where(np.arange(len(X)) % 7 != 0)  # missing more often for F
+    X["channel"] = np.where(np.arange(len(X)) % 3 == 0, "web", "branch")  # a column the model does not take
+    X.loc[::50, "channel"] = None
+    X = pd.concat([X, X.iloc[:300]], ignore_index=True)  # 300 duplicated rows
+    y = pd.concat([y, y.iloc[:300]], ignore_index=True)
+    reference = rows[0].iloc[100_000:130_000].reset_index(drop=True)
+    dX, dy = as_dask(cluster[1], X, y, 5)
+    kw = dict(sensitive_features=["sex", "age_band"], sections=["data_quality"], X_reference=reference,
+              max_samples=1000)
+    on_dask = Auditor(model, dX, dy, **kw).run(progress=False)
+    # in memory, the very rows with the dtypes Dask gives them (strings as Arrow strings)
+    local = dX.compute().reset_index(drop=True)
+    in_memory = Auditor(model, local, y, **kw).run(progress=False)
+    assert not [w for w in on_dask.warnings if w.source == "data_quality"]
+    got, want = sections_json(on_dask)["data_quality"], sections_json(in_memory)["data_quality"]
+    assert got == want
+    dq = on_dask.sections["data_quality"]
+    assert dq.current.n_rows == 20_300
+    assert dq.current.duplicates.n_duplicates == 300
+    income = next(c for c in dq.current.columns if c.column == "income")
+    assert income.n_missing == int(X["income"].isna().sum()) > 0
+    flagged = {(e.sensitive_feature, e.group, e.column) for e in dq.current.differential_missingness
+               if e.p_value_adjusted < 0.05}
+    assert ("sex", "F", "income") in flagged
 
 
 def test_errors_name_the_argument(cluster, rows, model):
