@@ -163,10 +163,10 @@ class Auditor:
         too, ``-2`` all but one. It never changes a number in the result.
     max_samples : int, default=20_000
         Dask engine only: the sections that are not computed over every row on
-        the cluster (importance, LIME, drift, SHAP of a non-tree model) audit a
-        seeded uniform sample of at most this many rows, pulled into memory; the
-        result's warnings say so for each. Performance, fairness and data
-        quality use every row. SHAP of a tree model runs on the workers over
+        the cluster (importance, LIME, SHAP of a non-tree model) audit a seeded
+        uniform sample of at most this many rows, pulled into memory; the
+        result's warnings say so for each. Performance, fairness, data quality
+        and drift use every row. SHAP of a tree model runs on the workers over
         every row; only the intervals of its mean |SHAP|, and the rows the
         agreement section compares with LIME, come from this sample.
 

@@ -110,7 +110,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
                         "a glob of such files, quoted ('decisions/*.parquet')")
     p.add_argument("--engine", default="memory", metavar="ENGINE",
                    help="where the rows are audited: 'memory' (default, pandas) or 'dask' (the rows stay on a Dask "
-                        "cluster; performance and fairness over every row, the other analyses on a stated sample)")
+                        "cluster; performance, fairness, data quality, drift and TreeSHAP over every row, the other "
+                        "analyses on a stated sample)")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="with --engine dask: the Dask scheduler to use (tcp://host:8786); default a local cluster "
                         "of this machine's cores, started for the audit")

@@ -32,7 +32,8 @@ Setup (all seeded by ``random_state``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,7 @@ from auditor.results import Estimate
 from auditor.results.drift import DomainClassifierResult, DomainImportance
 
 __all__ = ["MAX_ROWS_PER_SIDE", "MAX_IMPORTANCE_ROWS", "MAX_NATIVE_CATEGORIES", "DomainImportance", "DomainClassifierResult",
-           "domain_classifier", "content_order"]
+           "domain_classifier", "content_order", "RowSource"]
 
 #: Rows drawn from each side: 10,000 a side fix the AUC to about +-0.01 and fit
 #: in a few seconds on two cores.
@@ -64,11 +65,26 @@ def content_order(X: pd.DataFrame) -> np.ndarray:
     return np.argsort(h, kind="stable")
 
 
-def _sample(X: pd.DataFrame, cap: int, rng: np.random.Generator) -> pd.DataFrame:
-    order = content_order(X)
-    if len(X) > cap:
-        order = order[np.sort(rng.choice(len(X), size=cap, replace=False))]
-    return X.iloc[order]
+@dataclass(frozen=True)
+class RowSource:
+    """Rows the classifier may draw from without holding them all: their number,
+    each row's content hash (``pandas.util.hash_pandas_object``, index ignored, over
+    the compared columns) and a way to fetch rows by position. The Dask engine
+    passes one for the audited rows, which stay on the cluster."""
+
+    n_rows: int
+    hashes: Callable[[], np.ndarray]
+    take: Callable[[np.ndarray], pd.DataFrame]
+
+
+def _sample(X: pd.DataFrame | RowSource, cap: int, rng: np.random.Generator) -> pd.DataFrame:
+    if isinstance(X, RowSource):
+        order, n = np.argsort(X.hashes(), kind="stable"), X.n_rows
+    else:
+        order, n = content_order(X), len(X)
+    if n > cap:
+        order = order[np.sort(rng.choice(n, size=cap, replace=False))]
+    return X.take(order) if isinstance(X, RowSource) else X.iloc[order]
 
 
 def _encode(ref: pd.DataFrame, cur: pd.DataFrame, kinds: dict[str, str]) -> tuple[np.ndarray, np.ndarray]:
@@ -98,13 +114,16 @@ def domain_classifier(
     max_iter: int = 100,
     max_importance_rows: int = MAX_IMPORTANCE_ROWS,
     n_threads: int | None = 1,
+    kinds: dict[str, str] | None = None,
 ) -> DomainClassifierResult:
     """Train a classifier to tell ``X`` from ``X_reference`` and report its ROC AUC.
 
     Parameters
     ----------
-    X, X_reference : pandas.DataFrame
-        Current and reference data, same columns.
+    X : pandas.DataFrame or RowSource
+        Current data (a :class:`RowSource` of its ``features`` columns needs ``kinds``).
+    X_reference : pandas.DataFrame
+        Reference data, with the same columns.
     random_state : int or numpy.random.Generator, default 0
         Seeds the row draw, the folds, the model and the shuffles.
     features : iterable of str, optional
@@ -126,6 +145,9 @@ def domain_classifier(
         other work OpenMP's waiting threads were measured to turn a 1.5 s run
         into 25 s; on an idle two-core machine two threads save about a third.
         Results do not depend on it.
+    kinds : dict of str to str, optional
+        Each feature's kind as :func:`~auditor.drift.columns.column_kinds` gives it
+        (computed from the frames when not given).
 
     Returns
     -------
@@ -133,15 +155,23 @@ def domain_classifier(
     """
     from threadpoolctl import threadpool_limits
 
-    check_frame(X, "X")
+    source = isinstance(X, RowSource)
+    if source and (features is None or kinds is None):
+        raise ValueError("Expected features and kinds with a RowSource of the current rows.")
+    if not source:
+        check_frame(X, "X")
     check_frame(X_reference, "X_reference")
-    check_same_columns(X, X_reference)
+    if not source:
+        check_same_columns(X, X_reference)
     if max_rows_per_side < n_splits:
         raise ValueError(f"Expected max_rows_per_side of at least n_splits ({n_splits}). Got {max_rows_per_side} instead.")
     rng = as_rng(random_state)
     cols = list(X.columns) if features is None else list(features)
-    kinds = column_kinds(X[cols], X_reference[cols], categorical_features=categorical_features)
-    n_ref_total, n_cur_total = len(X_reference), len(X)
+    if kinds is None:
+        kinds = column_kinds(X[cols], X_reference[cols], categorical_features=categorical_features)
+    else:
+        kinds = {c: kinds[c] for c in cols}
+    n_ref_total, n_cur_total = len(X_reference), X.n_rows if source else len(X)
     if min(n_ref_total, n_cur_total) < n_splits:
         return DomainClassifierResult(
             auc=Estimate.undefined(f"a side has fewer rows than the {n_splits} folds"), p_value=None,
@@ -160,9 +190,10 @@ def _fit(X, X_reference, cols, kinds, rng, *, max_rows_per_side, n_splits, n_rep
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.model_selection import StratifiedKFold
 
-    n_ref_total, n_cur_total = len(X_reference), len(X)
+    n_ref_total = len(X_reference)
+    n_cur_total = X.n_rows if isinstance(X, RowSource) else len(X)
     ref = _sample(X_reference[cols], max_rows_per_side, rng)
-    cur = _sample(X[cols], max_rows_per_side, rng)
+    cur = _sample(X if isinstance(X, RowSource) else X[cols], max_rows_per_side, rng)
     matrix, native = _encode(ref, cur, kinds)
     y = np.concatenate([np.zeros(len(ref), dtype=int), np.ones(len(cur), dtype=int)])
     seed = int(rng.integers(2**31 - 1))

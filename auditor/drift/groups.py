@@ -12,6 +12,7 @@ alarms.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,8 @@ from auditor.drift.features import FeatureDrift, adjust, compare_series
 from auditor.drift.sensitive import as_sensitive_frame, group_labels
 from auditor.results.drift import GroupDrift
 
-__all__ = ["MIN_GROUP_ROWS", "GroupDrift", "group_drift"]
+__all__ = ["MIN_GROUP_ROWS", "GroupDrift", "group_drift", "GroupPlan", "plan_groups", "compare_in_groups",
+           "assemble_groups"]
 
 #: Rows a group needs on each side to be compared.
 MIN_GROUP_ROWS = 100
@@ -79,28 +81,68 @@ def group_drift(
     cols = list(X.columns) if features is None else list(features)
     kinds = column_kinds(X[cols], X_reference[cols], categorical_features=categorical_features)
     Xc, Xr = X[cols].reset_index(drop=True), X_reference[cols].reset_index(drop=True)
-    pending: list[tuple[str, str, int, int, list[FeatureDrift] | None, str | None]] = []
-    for attr in S.columns:
-        lab_cur, groups_cur = group_labels(S[attr], attr, "sensitive")
-        lab_ref, groups_ref = group_labels(S_ref[attr], attr, "sensitive_reference")
+    plan = plan_groups(S, S_ref, min_rows=min_rows)
+    by_column = {
+        c: compare_in_groups(plan, Xr[c], Xc[c], kind=kinds[c], name=c, sample_weight=w_cur,
+                             sample_weight_reference=w_ref, ks_method=ks_method, n_bins=n_bins, psi_epsilon=psi_epsilon)
+        for c in cols
+    }
+    return assemble_groups(plan, by_column, cols)
+
+
+@dataclass(frozen=True)
+class GroupPlan:
+    """Which rows of each side every (sensitive feature, group) compares, or why
+    the group is left out (too few rows on a side)."""
+
+    groups: tuple[tuple[str, str, np.ndarray, np.ndarray, str | None], ...]
+
+
+def plan_groups(sensitive: pd.DataFrame, sensitive_reference: pd.DataFrame, *, min_rows: int = MIN_GROUP_ROWS) -> GroupPlan:
+    """The groups :func:`group_drift` compares: sensitive features in order, groups
+    sorted by label, each with its row positions on both sides."""
+    out = []
+    for attr in sensitive.columns:
+        lab_cur, groups_cur = group_labels(sensitive[attr], attr, "sensitive")
+        lab_ref, groups_ref = group_labels(sensitive_reference[attr], attr, "sensitive_reference")
         for g in sorted(set(groups_cur) | set(groups_ref), key=natural_key):
             rows_cur, rows_ref = np.flatnonzero(lab_cur == g), np.flatnonzero(lab_ref == g)
+            reason = None
             if min(len(rows_cur), len(rows_ref)) < min_rows:
-                pending.append((attr, g, len(rows_ref), len(rows_cur), None,
-                                f"fewer than {min_rows} rows on a side ({len(rows_ref)} reference, {len(rows_cur)} current)"))
-                continue
-            entries = [
-                compare_series(Xr[c].iloc[rows_ref], Xc[c].iloc[rows_cur], kind=kinds[c], name=c,
-                               sample_weight=None if w_cur is None else w_cur[rows_cur],
-                               sample_weight_reference=None if w_ref is None else w_ref[rows_ref],
-                               ks_method=ks_method, n_bins=n_bins, psi_epsilon=psi_epsilon)
-                for c in cols
-            ]
-            pending.append((attr, g, len(rows_ref), len(rows_cur), entries, None))
-    flat = [f for *_, entries, _ in pending if entries for f in entries]
+                reason = f"fewer than {min_rows} rows on a side ({len(rows_ref)} reference, {len(rows_cur)} current)"
+            out.append((attr, g, rows_ref, rows_cur, reason))
+    return GroupPlan(tuple(out))
+
+
+def compare_in_groups(plan: GroupPlan, reference: pd.Series, current: pd.Series, *, kind: str, name: str,
+                      sample_weight=None, sample_weight_reference=None, ks_method: str = "auto", n_bins: int = N_BINS,
+                      psi_epsilon: float = PSI_EPSILON) -> list[FeatureDrift | None]:
+    """One column compared within every planned group (``None`` for a group left
+    out); p-values unadjusted until :func:`assemble_groups`. Column by column, so
+    a caller that reads one column at a time (the Dask engine) can feed it."""
+    out: list[FeatureDrift | None] = []
+    for _, _, rows_ref, rows_cur, reason in plan.groups:
+        if reason is not None:
+            out.append(None)
+            continue
+        out.append(compare_series(
+            reference.iloc[rows_ref], current.iloc[rows_cur], kind=kind, name=name,
+            sample_weight=None if sample_weight is None else sample_weight[rows_cur],
+            sample_weight_reference=None if sample_weight_reference is None else sample_weight_reference[rows_ref],
+            ks_method=ks_method, n_bins=n_bins, psi_epsilon=psi_epsilon))
+    return out
+
+
+def assemble_groups(plan: GroupPlan, by_column: dict[str, list[FeatureDrift | None]], columns) -> tuple[GroupDrift, ...]:
+    """The groups' results, p-values adjusted with Benjamini-Hochberg over every
+    (group, feature) test, features in ``columns`` order."""
+    columns = list(columns)
+    compared = [i for i, (*_, reason) in enumerate(plan.groups) if reason is None]
+    flat = [by_column[c][i] for i in compared for c in columns]
     adjusted = iter(adjust(flat))
     out = []
-    for attr, g, n_ref, n_cur, entries, reason in pending:
-        feats = tuple(next(adjusted) for _ in entries) if entries else ()
-        out.append(GroupDrift(sensitive_feature=attr, group=g, n_reference=n_ref, n_current=n_cur, features=feats, reason=reason))
+    for attr, g, rows_ref, rows_cur, reason in plan.groups:
+        feats = () if reason is not None else tuple(next(adjusted) for _ in columns)
+        out.append(GroupDrift(sensitive_feature=attr, group=g, n_reference=len(rows_ref), n_current=len(rows_cur),
+                              features=feats, reason=reason))
     return tuple(out)

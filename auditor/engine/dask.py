@@ -15,7 +15,7 @@ What runs where
   (:meth:`RemoteFrame.map_partitions`) and merge what comes back: the SHAP
   section does for a tree model (:mod:`auditor.explain._shap_dist`).
 - A per-column statistic may read one column of every row at a time
-  (:meth:`RemoteFrame.column`): the data-quality section does.
+  (:meth:`RemoteFrame.column`): the data-quality and drift sections do.
 - Every other section runs on a stated sample: a seeded draw of row positions
   (keyed by ``random_state`` and positions, never by partition), whose rows are
   pulled from the workers and audited in memory.

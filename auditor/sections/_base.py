@@ -52,7 +52,8 @@ class Section:
     distributed : bool, default=False
         Whether ``compute`` reads the rows only through the outcomes (labels,
         predictions, scores, groups, weights) and the context's ``row_hash``,
-        ``missing_values`` and ``take_rows``. Such a section runs over every row
+        ``missing_values``, ``column`` (one column of every row) and
+        ``take_rows``. Such a section runs over every row
         under the Dask engine; any other runs there on the engine's stated sample
         of rows, held in memory (recorded in the result's warnings). A section
         whose route depends on the audit overrides :meth:`runs_distributed`.

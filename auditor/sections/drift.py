@@ -16,12 +16,14 @@ from auditor.drift import (
     column_kinds,
     domain_classifier,
     estimate_performance,
-    feature_drift,
-    group_drift,
     label_drift,
     performance_shift,
     prediction_drift,
 )
+from auditor.drift.domain import RowSource
+from auditor.drift.effects import PSI_EPSILON
+from auditor.drift.features import adjust, compare_series
+from auditor.drift.groups import assemble_groups, compare_in_groups, plan_groups
 from auditor.policy import drift_findings
 from auditor.results import DriftImportance, DriftResult, FeatureHistogram
 from auditor.sections._base import Section
@@ -84,6 +86,9 @@ class DriftSection(Section):
     """
 
     name = "drift"
+    # per column, over every row (one column pulled at a time under the Dask
+    # engine); the domain classifier pulls only the rows it draws
+    distributed = True
     title = "Drift against the reference data"
     topic = "drift against the reference data"
     result_type = DriftResult
@@ -136,49 +141,60 @@ class DriftSection(Section):
             raise KeyError(f"categorical_features names column(s) {unknown} that the model does not take. Expected some of {cols[:20]}.")
         categorical = list(self.categorical_features)
         level = ctx.confidence_level
-        # one selection of the compared columns: at a million rows each copy costs seconds
-        X = X if list(X.columns) == cols else X[cols]
         X_ref = X_ref if list(X_ref.columns) == cols else X_ref[cols]
-        drift = feature_drift(X, X_ref, categorical_features=categorical, ks_method=self.ks_method, n_bins=self.n_bins)
-        kinds = column_kinds(X, X_ref, categorical_features=categorical)
+        groups = sensitive_groups(ctx, self.bins, type(self).__name__)
+        plan = None
+        if groups.current is not None and groups.reference is not None:
+            plan = plan_groups(groups.current, groups.reference, min_rows=self.min_group_rows)
+        # column by column, every statistic of a column while it is at hand: under
+        # the Dask engine each column is pulled from the workers once, never the frame
+        entries, kinds, histograms, in_groups = [], {}, [], {}
+        for c in cols:
+            current, reference = ctx.column(c), X_ref[c]
+            kinds[c] = column_kinds(current.to_frame(c), reference.to_frame(c),
+                                    categorical_features=[c] if c in categorical else None)[c]
+            entries.append(compare_series(reference, current, kind=kinds[c], name=c, ks_method=self.ks_method,
+                                          n_bins=self.n_bins))
+            if kinds[c] == "numeric":
+                histograms.append(_histogram(c, current, reference, self.n_histogram_bins))
+            if plan is not None:
+                in_groups[c] = compare_in_groups(plan, reference, current, kind=kinds[c], name=c,
+                                                 ks_method=self.ks_method, n_bins=self.n_bins)
+            del current
         importance, source, label, importance_reason = _importance(ctx, cols)
         notes = []
         if ctx.sample_weight is not None:
             notes.append("The audit has sample weights; the drift comparisons count rows unweighted.")
         out = dict(
-            n_reference=ref.n_rows, n_current=ctx.n_rows, features=drift.features, ks_method=self.ks_method,
-            n_bins=self.n_bins, psi_epsilon=drift.psi_epsilon, confidence_level=level, has_labels=ctx.has_labels,
+            n_reference=ref.n_rows, n_current=ctx.n_rows, features=adjust(entries), ks_method=self.ks_method,
+            n_bins=self.n_bins, psi_epsilon=PSI_EPSILON, confidence_level=level, has_labels=ctx.has_labels,
             importance=importance, importance_source=source, importance_label=label,
-            importance_reason=importance_reason, min_group_rows=self.min_group_rows,
-            histograms=tuple(_histogram(c, X[c], X_ref[c], self.n_histogram_bins) for c in cols if kinds[c] == "numeric"),
+            importance_reason=importance_reason, min_group_rows=self.min_group_rows, histograms=tuple(histograms),
         )
-        out.update(self._domain(ctx, X, X_ref, categorical, level))
+        out.update(self._domain(ctx, cols, X_ref, categorical, kinds, level))
         out.update(_outputs(ctx))
-        out.update(self._groups(ctx, X, X_ref, categorical))
+        if groups.current is None:
+            out["groups_reason"] = groups.reason
+        elif groups.reference is None:
+            out.update(groups_reason=groups.reference_reason, bins=groups.bins or None)
+        else:
+            out.update(groups=assemble_groups(plan, in_groups, cols), groups_reason="; ".join(groups.left_out) or None,
+                       bins=groups.bins or None)
         out.update(self._performance(ctx, level, notes))
         return DriftResult(**out, notes=tuple(notes))
 
     # -- parts --------------------------------------------------------------------------
-    def _domain(self, ctx, X, X_ref, categorical, level) -> dict:
+    def _domain(self, ctx, cols, X_ref, categorical, kinds, level) -> dict:
         if not self.domain_classifier:
             return {"domain_reason": "turned off (DriftSection(domain_classifier=False))"}
+        # the classifier draws its rows by content hash: only those rows are read
+        current = RowSource(ctx.n_rows, lambda: ctx.row_hash(cols), lambda positions: ctx.take_rows(positions)[cols])
         result = domain_classifier(
-            X, X_ref, random_state=ctx.seed("drift.domain"), categorical_features=categorical,
-            max_rows_per_side=self.max_domain_rows, n_splits=self.domain_splits, n_repeats=self.domain_repeats,
-            confidence_level=level,
+            current, X_ref, random_state=ctx.seed("drift.domain"), features=cols, categorical_features=categorical,
+            kinds=kinds, max_rows_per_side=self.max_domain_rows, n_splits=self.domain_splits,
+            n_repeats=self.domain_repeats, confidence_level=level,
         )
         return {"domain": result}
-
-    def _groups(self, ctx, X, X_ref, categorical) -> dict:
-        groups = sensitive_groups(ctx, self.bins, type(self).__name__)
-        if groups.current is None:
-            return {"groups_reason": groups.reason}
-        if groups.reference is None:
-            return {"groups_reason": groups.reference_reason, "bins": groups.bins or None}
-        result = group_drift(X, X_ref, groups.current, groups.reference, categorical_features=categorical,
-                             min_rows=self.min_group_rows, ks_method=self.ks_method, n_bins=self.n_bins)
-        reason = "; ".join(groups.left_out) or None
-        return {"groups": result, "groups_reason": reason, "bins": groups.bins or None}
 
     def _performance(self, ctx: AuditContext, level: float, notes: list[str]) -> dict:
         ref = ctx.reference

@@ -183,25 +183,28 @@ def test_the_other_sections_audit_a_stated_sample_and_match_an_in_memory_audit_o
     assert shap.n_rows == 1500
 
 
-def test_data_quality_reads_every_row_one_column_at_a_time(cluster, rows, model):
+def test_data_quality_and_drift_read_every_row_one_column_at_a_time(cluster, rows, model):
     X, y = (part.iloc[:20_000].reset_index(drop=True) for part in rows)
     X = X.copy()
     X.loc[X["sex"] == "F", "income"] = X["income"].where(np.arange(len(X)) % 7 != 0)  # missing more often for F
     X["channel"] = np.where(np.arange(len(X)) % 3 == 0, "web", "branch")  # a column the model does not take
     X.loc[::50, "channel"] = None
+    X.loc[X["sex"] == "F", "score"] += 0.5  # drift confined to one group
     X = pd.concat([X, X.iloc[:300]], ignore_index=True)  # 300 duplicated rows
     y = pd.concat([y, y.iloc[:300]], ignore_index=True)
     reference = rows[0].iloc[100_000:130_000].reset_index(drop=True)
     dX, dy = as_dask(cluster[1], X, y, 5)
-    kw = dict(sensitive_features=["sex", "age_band"], sections=["data_quality"], X_reference=reference,
-              max_samples=1000)
+    kw = dict(sensitive_features=["sex", "age_band"], sections=["data_quality", "drift"], X_reference=reference,
+              y_reference=rows[1].iloc[100_000:130_000].reset_index(drop=True), max_samples=1000, n_bootstrap=50)
     on_dask = Auditor(model, dX, dy, **kw).run(progress=False)
     # in memory, the very rows with the dtypes Dask gives them (strings as Arrow strings)
     local = dX.compute().reset_index(drop=True)
     in_memory = Auditor(model, local, y, **kw).run(progress=False)
-    assert not [w for w in on_dask.warnings if w.source == "data_quality"]
-    got, want = sections_json(on_dask)["data_quality"], sections_json(in_memory)["data_quality"]
-    assert got == want
+    assert on_dask.failures == ()
+    assert not [w for w in on_dask.warnings if w.source in ("data_quality", "drift")]  # no sample
+    got, want = sections_json(on_dask), sections_json(in_memory)
+    assert got["data_quality"] == want["data_quality"]
+    assert got["drift"] == want["drift"]
     dq = on_dask.sections["data_quality"]
     assert dq.current.n_rows == 20_300
     assert dq.current.duplicates.n_duplicates == 300
@@ -210,6 +213,11 @@ def test_data_quality_reads_every_row_one_column_at_a_time(cluster, rows, model)
     flagged = {(e.sensitive_feature, e.group, e.column) for e in dq.current.differential_missingness
                if e.p_value_adjusted < 0.05}
     assert ("sex", "F", "income") in flagged
+    drift = on_dask.sections["drift"]
+    assert drift.n_current == 20_300 and drift.domain.n_current_total == 20_300
+    by_group = {(g.sensitive_feature, g.group): {f.feature: f for f in g.features} for g in drift.groups}
+    assert by_group[("sex", "F")]["score"].p_value_adjusted < 1e-6
+    assert by_group[("sex", "M")]["score"].p_value_adjusted > 0.01
 
 
 def test_errors_name_the_argument(cluster, rows, model):
