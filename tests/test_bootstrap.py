@@ -84,3 +84,23 @@ def test_normal_mean_intervals_cover_a_skewed_mean_and_match_the_bootstrap():
     iv = percentile_interval(reps[:, 0], 0.95)
     width = hi[0] - lo[0]
     assert abs(iv.low - lo[0]) < 0.06 * width and abs(iv.high - hi[0]) < 0.06 * width
+
+
+def test_normal_intervals_from_merged_sums_equal_the_two_pass_ones():
+    # the Dask engine's TreeSHAP sends per-partition sums; their interval is the in-memory one
+    from auditor.bootstrap import normal_mean_intervals, normal_mean_intervals_from_sums
+
+    rng = np.random.default_rng(5)
+    a = np.abs(rng.standard_t(3, size=(80_000, 4))) * [1.0, 0.01, 100.0, 1e-6]
+    w = rng.uniform(0.2, 3.0, size=len(a))
+    parts = np.array_split(np.arange(len(a)), 7)
+    sums = [sum(f(p) for p in parts) for f in (lambda p: w[p].sum(), lambda p: w[p] @ a[p],
+                                               lambda p: (w[p] ** 2) @ a[p], lambda p: (w[p] ** 2) @ (a[p] ** 2),
+                                               lambda p: (w[p] ** 2).sum())]
+    lo, hi = normal_mean_intervals(a, w, 0.95)
+    lo2, hi2 = normal_mean_intervals_from_sums(*sums, 0.95)
+    np.testing.assert_allclose(lo2, lo, rtol=1e-10)
+    np.testing.assert_allclose(hi2, hi, rtol=1e-10)
+    # a constant column: no spread, the interval is the point
+    lo, hi = normal_mean_intervals_from_sums(4.0, np.array([2.0]), np.array([2.0]), np.array([1.0]), 4.0, 0.95)
+    assert lo[0] == hi[0] == 0.5

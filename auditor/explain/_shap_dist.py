@@ -56,6 +56,9 @@ class ShapAggregates:
         Sum of the row weights.
     abs_sum, signed_sum : numpy.ndarray of shape (n_groups * n_outputs,)
         Weighted sums of |SHAP| and SHAP per raw column (group) and output.
+    abs_w2_sum, abs_w2_sq_sum : numpy.ndarray of shape (n_groups * n_outputs,)
+        Sums of ``w^2 |SHAP|`` and ``w^2 SHAP^2``: with ``weight_sq`` (the sum of
+        ``w^2``), the standard error of each mean |SHAP| over every row.
     transformed_abs_sum : numpy.ndarray of shape (n_transformed, n_outputs)
         Weighted sums of |SHAP| per transformed column.
     kept : ShapValues
@@ -68,6 +71,9 @@ class ShapAggregates:
 
     weight: float
     abs_sum: np.ndarray
+    abs_w2_sum: np.ndarray
+    abs_w2_sq_sum: np.ndarray
+    weight_sq: float
     signed_sum: np.ndarray
     transformed_abs_sum: np.ndarray
     kept: ShapValues
@@ -156,6 +162,10 @@ def _partition(X: pd.DataFrame, w: np.ndarray, known: dict[str, np.ndarray], kee
         "margin_name": space_name("margin", cands),
         "weight": float(w.sum()),
         "abs_sum": w @ np.abs(flat),
+        # the pieces of the normal interval of each mean |SHAP| (see normal_mean_intervals_from_sums)
+        "abs_w2_sum": (w ** 2) @ np.abs(flat),
+        "abs_w2_sq_sum": (w ** 2) @ (flat ** 2),
+        "weight_sq": float((w ** 2).sum()),
         "signed_sum": w @ flat,
         "transformed_abs_sum": np.einsum("n,npd->pd", w, np.abs(values)),
         "kept_values": folded[keep],
@@ -243,6 +253,9 @@ def distributed_tree_shap(ctx: AuditContext, keep: np.ndarray, raw: np.ndarray) 
     aggregates = ShapAggregates(
         weight=float(sum(q["weight"] for q in parts)),
         abs_sum=np.sum([q["abs_sum"] for q in parts], axis=0),
+        abs_w2_sum=np.sum([q["abs_w2_sum"] for q in parts], axis=0),
+        abs_w2_sq_sum=np.sum([q["abs_w2_sq_sum"] for q in parts], axis=0),
+        weight_sq=float(sum(q["weight_sq"] for q in parts)),
         signed_sum=np.sum([q["signed_sum"] for q in parts], axis=0),
         transformed_abs_sum=np.sum([q["transformed_abs_sum"] for q in parts], axis=0),
         kept=kept,

@@ -15,7 +15,7 @@ import pandas as pd
 from scipy.stats import rankdata
 
 from auditor.artifacts import ENGINE_SAMPLE, SHAP_GROUP_SUMS, SHAP_RUN, SHAP_SAMPLE_RUN, SHAP_VALUES
-from auditor.bootstrap import bootstrap, normal_mean_intervals, percentile_interval
+from auditor.bootstrap import bootstrap, normal_mean_intervals, normal_mean_intervals_from_sums, percentile_interval
 from auditor.cells import EXACT_BOOTSTRAP_ROWS
 from auditor.context import AuditContext
 from auditor.explain import (
@@ -108,12 +108,13 @@ class ShapSection(Section):
     every raw and transformed column, the additivity check, the beeswarm,
     dependence and waterfall rows are those of an in-memory audit of the whole
     frame, and so is fairness' SHAP by group (sums per value of each sensitive
-    column, :data:`auditor.artifacts.SHAP_GROUP_SUMS`). The intervals of the
-    mean |SHAP| are the bootstrap of the engine's sample
-    (``Auditor(max_samples=...)``), as are the rows the agreement section
-    compares: the multinomial bootstrap draws over every row at once and does
-    not split into partitions. With ``save_values``, or any other model, the
-    section runs on the sample.
+    column, :data:`auditor.artifacts.SHAP_GROUP_SUMS`). Above 50,000 rows the
+    intervals of the mean |SHAP| are the in-memory audit's normal intervals,
+    from sums of squares the partitions merge; at or below it they are the
+    bootstrap of the engine's sample (``Auditor(max_samples=...)``): the
+    multinomial bootstrap draws over every row at once and does not split into
+    partitions. The rows the agreement section compares come from that sample.
+    With ``save_values``, or any other model, the section runs on the sample.
     """
 
     name = "shap"
@@ -192,7 +193,7 @@ class ShapSection(Section):
             row_weights=weights, strata=None, folding=extra["folding"], n_jobs=1,
         )
         notes = []
-        if len(sample) < n:
+        if len(sample) < n and n <= EXACT_BOOTSTRAP_ROWS:
             notes.append(
                 f"TreeSHAP ran on the Dask workers over every row: each mean |SHAP| is that of all {n:,} rows. Its "
                 f"interval is the bootstrap of the engine's seeded sample of {len(sample):,} rows (max_samples), so "
@@ -233,7 +234,15 @@ class ShapSection(Section):
         interval_notes = []
         reps = normal = None
         n_boot_rows = A_boot.shape[0]
-        if n_boot and n_boot_rows > EXACT_BOOTSTRAP_ROWS and boot_run.strata is None:
+        if n_boot and aggregates is not None and n > EXACT_BOOTSTRAP_ROWS:
+            # the in-memory audit's normal interval over every row, from sums the partitions merge
+            normal = normal_mean_intervals_from_sums(aggregates.weight, aggregates.abs_sum, aggregates.abs_w2_sum,
+                                                     aggregates.abs_w2_sq_sum, aggregates.weight_sq, level)
+            interval_notes.append(
+                f"Intervals of mean |SHAP|: {round(100 * level)}% normal intervals from the {n:,} rows' "
+                f"standard deviation (above {EXACT_BOOTSTRAP_ROWS:,} rows; below, a {n_boot:,}-resample bootstrap)."
+            )
+        elif n_boot and n_boot_rows > EXACT_BOOTSTRAP_ROWS and boot_run.strata is None:
             # a mean over this many rows is normal to within O(1/sqrt(n)); resampling
             # rows would cost rows x resamples x features (minutes at a million rows)
             normal = normal_mean_intervals(A_boot, boot_run.row_weights, level)

@@ -367,6 +367,25 @@ def test_treeshap_on_the_workers_equals_the_in_memory_audit(cluster, shap_rows, 
     assert any("the workers; fairness, shap over every row" in note for note in result.summary.notes)
 
 
+def test_treeshap_intervals_over_every_row_above_50k_rows(cluster, rows, model):
+    # above EXACT_BOOTSTRAP_ROWS both audits give normal intervals: the workers send sums of squares
+    X, y = (part.iloc[:N_SMALL].reset_index(drop=True) for part in rows)
+    dX, dy = as_dask(cluster[1], X, y, 3)
+    kw = dict(sensitive_features=["sex"], sections=[ShapSection(beeswarm_points=200, n_dependence=2)],
+              n_bootstrap=50, random_state=1, max_samples=2000)
+    on_dask = Auditor(model, dX, dy, **kw).run(progress=False)
+    in_memory = Auditor(model, X, y, **kw).run(progress=False)
+    got, want = on_dask.sections["shap"], in_memory.sections["shap"]
+    for f, g in zip(got.features, want.features):
+        assert f.feature == g.feature
+        for a, b in zip(f.mean_abs, g.mean_abs):
+            assert (a.ci_low, a.value, a.ci_high) == pytest.approx((b.ci_low, b.value, b.ci_high), abs=1e-9, rel=1e-9)
+            assert a.ci_high - a.ci_low > 0
+    assert any(f"normal intervals from the {N_SMALL:,} rows" in note for note in got.notes)
+    assert not any("seeded sample" in note for note in got.notes)  # no interval from the engine's sample
+    assert [n for n in got.notes] == [n for n in want.notes]
+
+
 def test_treeshap_on_the_workers_with_a_smaller_sample(cluster, shap_rows, model, shap_in_memory):
     X, y = shap_rows
     dX, dy = as_dask(cluster[1], X, y, 4)
