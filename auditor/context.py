@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.artifacts import REFERENCE_PREDICTIONS, TRANSFORMED, X_MODEL
-from auditor.data import AuditData, row_hashes
+from auditor.data import AuditData, missing_matrix, row_hashes
 from auditor.model import ModelAdapter, Predictions, Task, same_label
 from auditor.progress import ProgressReporter, Silent
 from auditor.reference import ReferenceData
@@ -299,9 +299,7 @@ class AuditContext:
         boolean matrix of where they are missing."""
         X = self.X
         if isinstance(X, pd.DataFrame):
-            na = X.isna().to_numpy()
-            cols = np.flatnonzero(na.any(axis=0))
-            return [str(X.columns[c]) for c in cols], na[:, cols]
+            return missing_matrix(X)
         return X.missing_values()
 
     def column(self, name: str) -> pd.Series:

@@ -26,6 +26,7 @@ __all__ = [
     "validate_sample_weight",
     "data_fingerprint",
     "row_hashes",
+    "missing_matrix",
     "MISSING_GROUP",
 ]
 
@@ -344,6 +345,15 @@ def row_hashes(frame: pd.DataFrame) -> np.ndarray:
     put end to end are the hashes of the whole frame (the Dask engine relies on it).
     """
     return pd.util.hash_pandas_object(frame, index=False).to_numpy()
+
+
+def missing_matrix(frame: pd.DataFrame) -> tuple[list[str], np.ndarray]:
+    """The columns of ``frame`` with a missing value, and the ``(n_rows, n_those)``
+    boolean matrix of where they are missing (what the Dask engine's prediction
+    pass brings back instead of the rows)."""
+    na = frame.isna().to_numpy()
+    cols = np.flatnonzero(na.any(axis=0))
+    return [str(frame.columns[c]) for c in cols], na[:, cols]
 
 
 def data_fingerprint(

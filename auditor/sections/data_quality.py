@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 
 from auditor.context import AuditContext, SkipSection
-from auditor.data import row_hashes
+from auditor.data import missing_matrix, row_hashes
 from auditor.policy import data_quality_findings
 from auditor.quality import reference_coverage, representation_shift
 from auditor.quality.columns import profile_column
@@ -170,12 +170,7 @@ class _Columns:
 
     @classmethod
     def of_frame(cls, X: pd.DataFrame) -> _Columns:
-        def missing() -> tuple[list[str], np.ndarray]:
-            na = X.isna().to_numpy()
-            cols = np.flatnonzero(na.any(axis=0))
-            return [X.columns[j] for j in cols], na[:, cols]
-
-        return cls(list(X.columns), len(X), lambda c: X[c], lambda: row_hashes(X), missing)
+        return cls(list(X.columns), len(X), lambda c: X[c], lambda: row_hashes(X), lambda: missing_matrix(X))
 
 
 def _representation(groups: SensitiveGroups, level: float):
