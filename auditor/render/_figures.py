@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -44,8 +45,35 @@ def encode_figure(ax: Axes, *, fmt: Literal["svg", "png"] = "svg", dpi: int = 11
         mpl.style.use("default")
         mpl.rcParams.update({"svg.hashsalt": "auditor", "svg.fonttype": "none"})
         _save(fig, buf, fmt, dpi)
+    data = buf.getvalue()
+    if fmt == "svg":
+        data = _renumber_ids(data)
     mime = "image/svg+xml" if fmt == "svg" else "image/png"
-    return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+    return f"data:{mime};base64," + base64.b64encode(data).decode("ascii")
+
+
+#: matplotlib's SVG ids: a letter and ten hex digits of a hash of the clip box or marker.
+_SVG_ID = re.compile(rb'id="([a-z])([0-9a-f]{10})"')
+
+
+def _renumber_ids(svg: bytes) -> bytes:
+    """Name the SVG's clip paths and markers by their order in the file.
+
+    matplotlib names a clip box by a hash of its coordinates at full precision,
+    and constrained layout can place an axes a few 1e-13 points differently
+    when the same figure is drawn again later in a process: the printed
+    coordinates agree, the ids did not (a notebook's report and its re-render
+    from the JSON differed in nothing else). Ids are local to each image, so
+    order-based names cannot collide.
+    """
+    names: dict[bytes, bytes] = {}
+    for m in _SVG_ID.finditer(svg):
+        old = m.group(1) + m.group(2)
+        names.setdefault(old, m.group(1) + str(len(names)).encode())
+    if not names:
+        return svg
+    pattern = re.compile(rb"(?<![0-9A-Za-z])(" + b"|".join(re.escape(k) for k in names) + rb")(?![0-9A-Za-z])")
+    return pattern.sub(lambda m: names[m.group(1)], svg)
 
 
 def _save(fig, buf: io.BytesIO, fmt: str, dpi: int) -> None:

@@ -192,3 +192,29 @@ def test_the_users_matplotlib_settings_never_reach_the_report(tmp_path):
         styled = render_html(AuditResult.from_json(path))
     assert "<svg" in plain or "image/svg" in plain
     assert styled == plain
+
+
+def test_svg_ids_do_not_depend_on_float_noise_in_the_layout():
+    # matplotlib names clip boxes by a hash of their full-precision coordinates; a
+    # re-render from the JSON placed an axes 1e-13 points away and changed only those ids
+    import base64
+
+    from matplotlib.figure import Figure
+
+    from auditor.render._figures import encode_figure
+
+    def svg(shift: float) -> bytes:
+        fig = Figure(figsize=(4, 3))
+        for k in range(2):
+            ax = fig.add_axes((0.1 + 0.45 * k + shift, 0.1, 0.35, 0.8))
+            ax.bar([0, 1], [1, 2])
+            ax.plot([0, 1], [1, 2], "o")
+        uri = encode_figure(ax)
+        return base64.b64decode(uri.split(",", 1)[1])
+
+    a, b = svg(0.0), svg(1e-15)
+    assert a == b
+    ids = set(re.findall(rb'id="([^"]+)"', a))
+    refs = set(re.findall(rb'url\(#([^)]+)\)', a)) | set(re.findall(rb'href="#([^"]+)"', a))
+    assert refs and refs <= ids  # every clip path and marker still resolves
+    assert not re.search(rb'id="[a-z][0-9a-f]{10}"', a)
