@@ -107,19 +107,21 @@ def test_the_policy_example_used_as_a_config_says_where_its_tables_go(tmp_path):
 
 
 @pytest.mark.slow
-def test_every_python_example_runs(workdir, adult_slice, monkeypatch):
+def test_every_python_example_runs(workdir, adult_slice, monkeypatch, demos):
     import auditor
     import auditor.demo
 
     model, X, y, X_train, y_train = adult_slice
-    real = auditor.demo.make_demo
+    real = demos  # make_demo, each dataset trained once per session (tests/conftest.py)
 
     def small_demo(dataset="adult", **kw):
         # the quick start's demo, on a slice: the example's code is what is tested
         setup = real(dataset, **kw)
         import dataclasses
 
-        return dataclasses.replace(setup, X_test=setup.X_test.iloc[:1500], y_test=setup.y_test.iloc[:1500])
+        # copies: the session's setup is shared with other tests
+        return dataclasses.replace(setup, X_test=setup.X_test.iloc[:1500].copy(), y_test=setup.y_test.iloc[:1500].copy(),
+                                   X_reference=setup.X_reference.copy(), y_reference=setup.y_reference.copy())
 
     monkeypatch.setattr(auditor.demo, "make_demo", small_demo)
     # fewer resamples: the examples' code is under test, not their intervals
@@ -134,7 +136,7 @@ def test_every_python_example_runs(workdir, adult_slice, monkeypatch):
 
 
 @pytest.mark.slow
-def test_every_command_line_example_runs(workdir, capsys):
+def test_every_command_line_example_runs(workdir, capsys, cached_make_demo):
     from auditor.cli import main
 
     commands = [line for block in blocks("bash") for line in block.replace("\\\n", " ").splitlines()

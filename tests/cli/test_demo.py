@@ -1,4 +1,7 @@
-"""``auditor demo`` writes the report, the evidence and, on request, the PDF."""
+"""``auditor demo`` writes the report, the evidence and, on request, the PDF.
+
+The command's make_demo is the session's cache (``cached_make_demo``): the German
+credit model is trained once, not once a test."""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from auditor.cli import EXIT_OK, EXIT_USAGE, main
 
 
 @pytest.mark.slow
-def test_demo_writes_html_json_and_pdf(tmp_path, capsys):
+def test_demo_writes_html_json_and_pdf(tmp_path, capsys, cached_make_demo):
     out, pdf = tmp_path / "demo.html", tmp_path / "demo.pdf"
     assert main(["demo", "--dataset", "german", "--out", str(out), "--pdf", str(pdf), "-q"]) == EXIT_OK
     assert out.is_file() and pdf.read_bytes().startswith(b"%PDF-")
@@ -21,7 +24,7 @@ def test_demo_writes_html_json_and_pdf(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_demo_says_what_the_audit_found(tmp_path, capsys):
+def test_demo_says_what_the_audit_found(tmp_path, capsys, cached_make_demo):
     out = tmp_path / "demo.html"
     assert main(["demo", "--dataset", "german", "--out", str(out)]) == EXIT_OK
     result = AuditResult.from_json(tmp_path / "demo.json")
@@ -37,7 +40,7 @@ def test_demo_says_what_the_audit_found(tmp_path, capsys):
 
 
 @pytest.mark.slow
-def test_demo_quiet_prints_only_the_paths(tmp_path, capfd):
+def test_demo_quiet_prints_only_the_paths(tmp_path, capfd, cached_make_demo):
     out = tmp_path / "demo.html"
     assert main(["demo", "--dataset", "german", "--out", str(out), "-q"]) == EXIT_OK
     captured = capfd.readouterr()

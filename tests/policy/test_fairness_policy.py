@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
-from auditor import Auditor, FairnessSection, Policy, PolicyError, Status
+from auditor import Auditor, FairnessSection, Policy, PolicyError, Status, rejudge
 from auditor.results import FairnessPolicy, PerformancePolicy
 
 
@@ -13,8 +13,7 @@ def _fairness_findings(result):
     return {f.check: f for f in result.findings if f.section == "fairness"}
 
 
-def test_toml_policy_drives_adult_verdicts(adult_demo, tmp_path):
-    d = adult_demo
+def test_toml_policy_drives_adult_verdicts(adult_fairness_audit, tmp_path):
     strict = tmp_path / "strict.toml"
     strict.write_text("[fairness]\nmin_selection_rate_ratio = 0.8\njudge_intersections = false\n")
     lenient = tmp_path / "lenient.toml"
@@ -22,8 +21,11 @@ def test_toml_policy_drives_adult_verdicts(adult_demo, tmp_path):
         "[fairness]\nmin_selection_rate_ratio = 0.05\nmax_equalized_odds_difference = 0.5\n"
         "judge_intersections = false\nproxy_warning_strength = false\n"
     )
-    run = lambda p: Auditor(d.model, d.X_test, d.y_test, sensitive_features=["sex", "race"],  # noqa: E731
-                            sections=["performance", "fairness"], n_bootstrap=200, policy=p).run()
+    # the session's Adult audit (performance and fairness by sex and race, 200 resamples)
+    # judged by each TOML file: a policy holds thresholds only, so rejudging the stored
+    # numbers gives the verdicts Auditor(..., policy=path) gives (Auditor reading a
+    # TOML path: tests/policy/test_policy.py)
+    run = lambda p: rejudge(adult_fairness_audit, Policy.from_toml(p))  # noqa: E731
     failed = run(strict)
     findings = _fairness_findings(failed)
     sex = findings["fairness.min_selection_rate_ratio[sex]"]

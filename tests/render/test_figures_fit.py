@@ -64,13 +64,11 @@ def checked(monkeypatch):
     return found
 
 
-def _audits():
+def _audits(make_demo):
     from sklearn.datasets import load_diabetes, load_wine
     from sklearn.linear_model import LogisticRegression, Ridge
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
-
-    from auditor.demo import make_demo
 
     small = dict(n_bootstrap=20, n_jobs=1)
     sections = ["performance", "fairness", "importance", ShapSection(n_bootstrap=10, n_samples=40),
@@ -97,9 +95,9 @@ def _audits():
 
 
 @pytest.mark.slow
-def test_no_text_is_clipped_in_any_figure(checked):
+def test_no_text_is_clipped_in_any_figure(checked, demos):
     clipped = {}
-    for name, auditor in _audits():
+    for name, auditor in _audits(demos):  # the session's demo setups (tests/conftest.py)
         checked.clear()
         build_view(auditor.run())
         assert checked, f"{name}: no figure drawn"

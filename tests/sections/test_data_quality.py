@@ -138,8 +138,11 @@ def test_without_reference_the_audited_data_is_still_profiled(adult_demo):
 
 
 def test_without_labels_base_rates_are_undefined_not_zero(adult_demo):
-    r = Auditor(adult_demo.model, adult_demo.X_test, None, sensitive_features=["sex"], n_bootstrap=0,
-                sections=["data_quality"]).run()
+    # 2,000 of the Adult rows: both sexes, with labels they would give non-zero base rates
+    X = adult_demo.X_test.iloc[:2000]
+    assert adult_demo.y_test.iloc[:2000].groupby(X["sex"].to_numpy()).mean().min() > 0
+    r = Auditor(adult_demo.model, X, None, sensitive_features=["sex"], n_bootstrap=0, sections=["data_quality"]).run()
+    assert {g.group for g in r.data_quality.current.groups} == {"Female", "Male"}
     assert all(g.base_rate is None for g in r.data_quality.current.groups)
 
 

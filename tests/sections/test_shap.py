@@ -221,10 +221,8 @@ def test_same_seed_same_json_and_n_jobs_free():
 
 
 @pytest.mark.slow
-def test_adult_tree_shap_on_every_row():
-    from auditor.demo import make_demo
-
-    setup = make_demo("adult")
+def test_adult_tree_shap_on_every_row(adult_demo):
+    setup = adult_demo  # the session's Adult pipeline (tests/conftest.py), not trained again here
     a = Auditor(setup.model, setup.X_test, setup.y_test, sensitive_features=list(setup.sensitive_features),
                 sections=["shap"], n_bootstrap=100, errors="raise")
     ctx = a._context(None)
