@@ -63,6 +63,7 @@ class DataQualitySection(Section):
     """
 
     name = "data_quality"
+    reads_model_inputs = False
     title = "Data quality and representation"
     topic = "data quality and representation"
     result_type = DataQualityResult

@@ -84,6 +84,7 @@ class DriftSection(Section):
     """
 
     name = "drift"
+    reads_model_inputs = False
     title = "Drift against the reference data"
     topic = "drift against the reference data"
     result_type = DriftResult

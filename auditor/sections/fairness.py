@@ -81,6 +81,7 @@ class FairnessSection(Section):
     """
 
     name = "fairness"
+    reads_model_inputs = False
     title = "Fairness across groups"
     result_type = FairnessResult
     # reads the outcomes and the features only through ctx.row_hash,

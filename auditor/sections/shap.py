@@ -118,6 +118,7 @@ class ShapSection(Section):
     """
 
     name = "shap"
+    reads_model_inputs = True
     title = "SHAP explanations"
     topic = "SHAP explanations"
     result_type = ShapResult
