@@ -66,7 +66,14 @@ class ShapValues:
         The explainer used, e.g. ``"TreeExplainer"``.
     transformed_values : numpy.ndarray or None
         The same contributions per transformed column (before folding), when a
-        pipeline's preprocessor produced them.
+        pipeline's preprocessor produced them. An exact explainer over more than
+        65,536 rows keeps only their means (``transformed_mean_abs``): the
+        per-row matrix over the one-hot columns is the largest array of an audit
+        (half a gigabyte at a million rows x 66 columns) and nothing else reads it.
+    transformed_mean_abs : numpy.ndarray of shape (n_transformed, n_outputs) or None
+        The row-weighted mean |SHAP| of each transformed column, summed while the
+        exact explainers' chunks were folded; ``None`` when not computed (then
+        the report computes it from ``transformed_values``).
     transformed_feature_names : tuple of str
     """
 
@@ -79,6 +86,7 @@ class ShapValues:
     method: str
     transformed_values: np.ndarray | None = None
     transformed_feature_names: tuple[str, ...] = ()
+    transformed_mean_abs: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.values.ndim != 3:

@@ -13,7 +13,7 @@ import pandas as pd
 
 from auditor import policy as _policy
 from auditor._provenance import auditor_version, library_versions, model_fingerprint, utc_now
-from auditor.artifacts import ENGINE_SAMPLE, SHAP_RUN, SHAP_SAMPLE_RUN, SHAP_VALUES
+from auditor.artifacts import ENGINE_SAMPLE, SHAP_RUN, SHAP_SAMPLE_RUN, SHAP_VALUES, TRANSFORMED, X_MODEL
 from auditor.context import AuditContext, SkipSection
 from auditor.data import (
     AuditData,
@@ -54,6 +54,14 @@ __all__ = ["Auditor", "Progress"]
 #: "skipped", "failed"; ``seconds`` is the stage's duration for the last three.
 #: (A :class:`auditor.progress.ProgressReporter` also hears the long steps.)
 Progress = Callable[[str, str, "float | None"], None]
+
+#: Above this many audited rows the model's inputs on them (``ctx.X_model`` and
+#: the transformed design matrix, over a gigabyte together at a million rows x 66
+#: one-hot columns) are released as soon as no section left to run reads them
+#: (``Section.reads_model_inputs``), and are not kept for a later ``run()``,
+#: which transforms the rows again if it needs them. At or below it they are
+#: kept: the rows are transformed once however often the audit runs.
+RELEASE_INPUTS_ROWS = 200_000
 
 
 def _check_random_state(random_state: Any) -> int:
@@ -397,6 +405,9 @@ class Auditor:
         for key, value in getattr(self, "_memo_seed", {}).items():
             # the model's inputs the prediction already built: computed once
             ctx.memo(key, lambda value=value: value)
+        if ctx.n_rows > RELEASE_INPUTS_ROWS:
+            # the context owns them now and releases them when done (see _run)
+            self._memo_seed = {}
         for message in self._setup_warnings:
             ctx.warn("inputs", message)
         if self._engine is not None:
@@ -473,7 +484,11 @@ class Auditor:
         computed: dict[str, SectionResult] = {}
         failures: list[SectionFailure] = []
         skipped: list[SkippedSection] = []
-        for section in run_order(self.sections):
+        order = run_order(self.sections)
+        for i, section in enumerate(order):
+            if ctx.n_rows > RELEASE_INPUTS_ROWS and not any(s.reads_model_inputs is not False for s in order[i:]):
+                # no section left reads the model's inputs on the audited rows
+                ctx.release(X_MODEL, TRANSFORMED)
             name = section.name
             spec = section_spec(name)
             _emit(progress, name, "start", None)

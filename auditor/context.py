@@ -258,6 +258,13 @@ class AuditContext:
     def has(self, key: str) -> bool:
         return key in self._memo
 
+    def release(self, *keys: str) -> None:
+        """Forget the artefacts ``keys``: a later :meth:`memo` computes them again
+        (the same values), and nothing here keeps their memory alive meanwhile."""
+        with self._lock:
+            for key in keys:
+                self._memo.pop(key, None)
+
     def peek(self, key: str) -> Any:
         """The artefact ``key`` if an earlier step computed it, else ``None``
         (never triggers a computation)."""

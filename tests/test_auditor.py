@@ -86,6 +86,53 @@ def test_predictions_are_computed_once(binary_data, binary_pipeline, monkeypatch
     assert calls == {"transform": 1, "predict": 1, "predict_proba": 1}
 
 
+
+def test_large_audits_release_the_model_inputs_once_no_section_left_reads_them(binary_data, binary_pipeline,
+                                                                               monkeypatch):
+    """Above RELEASE_INPUTS_ROWS the transformed design matrix and the model's
+    input frame are dropped right after the last section reading them (SHAP), not
+    kept for the rest of the audit nor on the Auditor; every number is the same."""
+    import auditor.auditor as auditor_module
+    from auditor.artifacts import TRANSFORMED, X_MODEL
+    from auditor.context import AuditContext
+
+    X, y = binary_data
+    kw = dict(sensitive_features=["group"], n_bootstrap=20, sections=["performance", "importance", "shap",
+                                                                     "fairness", "lime"])
+    kept = Auditor(binary_pipeline, X, y, **kw).run()
+    events = []
+    release = AuditContext.release
+
+    def recorded(self, *keys):
+        events.append(("release", self.has(TRANSFORMED), self.has(X_MODEL)))
+        release(self, *keys)
+        assert not self.has(TRANSFORMED) and not self.has(X_MODEL)
+
+    monkeypatch.setattr(AuditContext, "release", recorded)
+    monkeypatch.setattr(auditor_module, "RELEASE_INPUTS_ROWS", 100)
+    auditor = Auditor(binary_pipeline, X, y, **kw)
+    released = auditor.run(progress=lambda stage, event, seconds: events.append((stage, event)))
+    assert events.index(("release", True, True)) == events.index(("shap", "done")) + 1
+    assert events[events.index(("shap", "done")) + 2] == ("fairness", "start")
+    assert auditor._memo_seed == {}
+    assert json_without_timestamp(released) == json_without_timestamp(kept)
+    # a second run transforms the rows again, to the same numbers
+    assert json_without_timestamp(auditor.run()) == json_without_timestamp(kept)
+
+
+def test_a_section_that_does_not_say_keeps_the_model_inputs(binary_data, binary_pipeline, monkeypatch):
+    import auditor.auditor as auditor_module
+    from auditor.context import AuditContext
+
+    calls = []
+    monkeypatch.setattr(AuditContext, "release", lambda self, *keys: calls.append(keys))
+    monkeypatch.setattr(auditor_module, "RELEASE_INPUTS_ROWS", 100)
+    X, y = binary_data
+    Auditor(binary_pipeline, X, y, sections=["shap", _ReadsDesign(), "fairness"], sensitive_features=["group"],
+            n_bootstrap=10).run()
+    assert calls == []
+
+
 def test_length_mismatch_errors_name_the_argument(binary_data, binary_pipeline):
     X, y = binary_data
     with pytest.raises(ValueError, match="Expected y to have 600 rows"):
@@ -182,6 +229,17 @@ class _NeedsModel(Section):
 
     def compute(self, ctx):
         raise AssertionError("must not run")
+
+
+class _ReadsDesign(Section):
+    """A section of one's own, which does not say whether it reads the model's inputs."""
+
+    name = "reads_design_test"
+    title = "Reads the design matrix"
+    result_type = _Rows
+
+    def compute(self, ctx):
+        return _Rows(n=ctx.transformed.shape[0])
 
 
 def test_from_predictions_skips_model_sections():

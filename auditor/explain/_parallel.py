@@ -26,8 +26,12 @@ def resolve_n_jobs(n_jobs: int | None) -> int:
 
 
 def run_chunks(fn: Callable[..., Any], chunks: Iterable[Any], n_jobs: int, *args: Any,
-               tick: Callable[[int], None] | None = None) -> list[Any]:
+               tick: Callable[[int], None] | None = None, consume: Callable[[Any], Any] | None = None) -> list[Any]:
     """``[fn(chunk, *args) for chunk in chunks]``, in order, over ``n_jobs`` processes.
+
+    With ``consume``, each chunk's result is handed to ``consume`` as soon as it
+    arrives, in order, and what ``consume`` returns is kept instead: a large
+    per-chunk result (TreeSHAP values) is then never held for every chunk at once.
 
     Each chunk is computed independently of the others, so the result is the same
     whatever ``n_jobs`` is; a single job runs in this process (no start-up cost).
@@ -37,16 +41,18 @@ def run_chunks(fn: Callable[..., Any], chunks: Iterable[Any], n_jobs: int, *args
     memory-mapped files was measured at a full second per call.
     """
     tick = tick or (lambda n: None)
+    consume = consume or (lambda part: part)
     out = []
     if n_jobs <= 1:
         for c in chunks:
-            out.append(fn(c, *args))
+            out.append(consume(fn(c, *args)))
             tick(1)
         return out
     from joblib import Parallel, delayed
 
     # results arrive in order as the workers finish them, so progress can follow
     for part in Parallel(n_jobs=n_jobs, max_nbytes=None, return_as="generator")(delayed(fn)(c, *args) for c in chunks):
-        out.append(part)
+        out.append(consume(part))
+        del part
         tick(1)
     return out

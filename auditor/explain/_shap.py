@@ -204,6 +204,7 @@ def _finish(
     *,
     values_t: np.ndarray | None,
     folded: np.ndarray,
+    transformed_mean_abs: np.ndarray | None = None,
     base: np.ndarray,
     output: np.ndarray,
     rows: np.ndarray,
@@ -233,7 +234,8 @@ def _finish(
         output_space=space,
         method=method,
         transformed_values=values_t,
-        transformed_feature_names=names_t if values_t is not None else (),
+        transformed_mean_abs=transformed_mean_abs,
+        transformed_feature_names=names_t if values_t is not None or transformed_mean_abs is not None else (),
     )
     return ShapRun(
         values=sv,
@@ -285,49 +287,106 @@ def _tree_chunk(X_chunk: Any, est: Any, task: str, skip: tuple[str, ...] = ()) -
     return values, np.array(base), candidate_outputs(est, X_chunk, task, skip=skip)
 
 
-def _concatenate_freeing(parts: list) -> np.ndarray:
-    """The chunks' SHAP values in one array, each chunk released once copied: at a
-    million rows ``np.concatenate`` would hold every value twice (half a gigabyte
-    more at the peak). The same values, bit for bit."""
-    first = parts[0][0]
-    out = np.empty((sum(len(p[0]) for p in parts), *first.shape[1:]), dtype=first.dtype)
-    at = 0
-    for i, (v, b, c) in enumerate(parts):
-        out[at:at + len(v)] = v
-        at += len(v)
-        parts[i] = (None, b, c)
-    return out
+#: Rows per block of the weighted sums of |SHAP| over the transformed columns
+#: (the sections' large-data sums use the same blocks, so the numbers agree).
+SUM_BLOCK_ROWS = 65_536
+
+
+class _ExactChunks:
+    """An exact explainer's chunks of rows, taken in row order as they arrive.
+
+    Each chunk is oriented to the audit's outputs and folded to raw columns at
+    once, and its transformed-column values are added to the weighted sums of
+    |SHAP| per transformed column in blocks of :data:`SUM_BLOCK_ROWS` rows: the
+    per-row matrix over the transformed columns (one-hot children included) is
+    never held for every row. At a million rows x 66 columns it was half a
+    gigabyte, held twice more while concatenated and oriented. With at most
+    :data:`SUM_BLOCK_ROWS` rows the one block is every row, kept as
+    :attr:`ShapValues.transformed_values`. Folding and the totals are computed
+    row by row, so every value is the same as that of the whole matrix at once.
+    """
+
+    def __init__(self, ctx: AuditContext, n: int, folding: Folding, weights: np.ndarray) -> None:
+        self.ctx, self.n, self.folding, self.weights = ctx, n, folding, weights
+        self.at = 0
+        self.folded: np.ndarray | None = None
+        self.totals: np.ndarray | None = None
+        self.block: np.ndarray | None = None
+        self.abs_sum: np.ndarray | None = None
+        self.orientation: tuple[int | None, float] = (None, 1.0)
+
+    def add(self, part: tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Take one chunk's ``(values, base, candidates)``; return what is kept of it."""
+        values, base, candidates = part
+        m, p, d = values.shape
+        if self.folded is None:
+            self.orientation = _orientation(self.ctx, d)
+            d_out = orient_outputs(values[:1], *self.orientation).shape[2]
+            self.folded = np.empty((self.n, self.folding.n_groups, d_out))
+            self.totals = np.empty((self.n, d))
+            self.block = np.empty((min(self.n, SUM_BLOCK_ROWS), p, d_out))
+        rows = slice(self.at, self.at + m)
+        self.totals[rows] = values.sum(axis=1)
+        oriented = orient_outputs(values, *self.orientation)
+        self.folded[rows] = self.folding.fold(oriented)
+        size = len(self.block)
+        done = 0
+        while done < m:  # copy into the block, summing each block once it is full
+            start = self.at + done
+            offset = start % size
+            take = min(m - done, size - offset)
+            self.block[offset:offset + take] = oriented[done:done + take]
+            done += take
+            if offset + take == size or start + take == self.n:
+                self._sum_block(start + take - (offset + take), offset + take)
+        self.at += m
+        return base, candidates
+
+    def _sum_block(self, first: int, length: int) -> None:
+        sl = slice(first, first + length)
+        part = np.einsum("n,npd->pd", self.weights[sl], np.abs(self.block[:length]))
+        self.abs_sum = part if self.abs_sum is None else self.abs_sum + part
+
+    def transformed_mean_abs(self) -> np.ndarray:
+        """Weighted mean |SHAP| per transformed column and output, ``(p, d)``."""
+        return self.abs_sum / self.weights.sum()
+
+    def transformed_values(self) -> np.ndarray | None:
+        """Every row's transformed-column values when they fit in one block, else None."""
+        return self.block if self.n <= SUM_BLOCK_ROWS else None
 
 
 def _tree(ctx, est, X, folding, names_t, n_jobs, notes) -> ShapRun:
     n = X.shape[0]
     slices = row_chunks(n, _chunk_rows(n, n_jobs))
     known = known_outputs(ctx)
+    chunks = _ExactChunks(ctx, n, folding, ctx.weights)
     # one chunk is not worth starting worker processes for
     parts = run_chunks(_tree_chunk, (dense_rows(X, sl) for sl in slices), n_jobs if len(slices) > 1 else 1, est, ctx.task,
-                       tuple(known), tick=ctx.ticker(f"TreeSHAP, {n:,} rows in chunks", len(slices)))
-    values = _concatenate_freeing(parts)
-    base = np.concatenate([b for _, b, _ in parts])
-    candidates = {k: np.concatenate([c[k] for _, _, c in parts]) for k in parts[0][2]}
-    candidates.update(known)
+                       tuple(known), tick=ctx.ticker(f"TreeSHAP, {n:,} rows in chunks", len(slices)), consume=chunks.add)
     return _exact_run(
-        ctx, values, base, candidates, folding, names_t, route="tree", method="TreeExplainer",
+        ctx, chunks, parts, known, folding, names_t, route="tree", method="TreeExplainer",
         background="the training data as recorded in the trees (tree-path-dependent TreeSHAP)",
         n_jobs=n_jobs, notes=notes,
     )
 
 
-def _exact_run(ctx, values, base, candidates, folding, names_t, *, route, method, background, n_jobs, notes) -> ShapRun:
+def _exact_run(ctx, chunks: _ExactChunks, parts, known, folding, names_t, *, route, method, background, n_jobs,
+               notes) -> ShapRun:
     """The run of an exact explainer over every audited row: values oriented to the
     audit's outputs, in the space their totals match, folded to raw columns."""
-    space, output = match_output_space(candidates, base + values.sum(axis=1))
-    keep, sign = _orientation(ctx, values.shape[2])
-    values, base, output = orient_outputs(values, keep, sign), orient_outputs(base, keep, sign), orient_outputs(output, keep, sign)
-    n = values.shape[0]
+    base = np.concatenate([b for b, _ in parts])
+    candidates = {k: np.concatenate([c[k] for _, c in parts]) for k in parts[0][1]}
+    candidates.update(known)
+    space, output = match_output_space(candidates, base + chunks.totals)
+    keep, sign = chunks.orientation
+    base, output = orient_outputs(base, keep, sign), orient_outputs(output, keep, sign)
+    n = chunks.n
     return _finish(
         ctx,
-        values_t=values,
-        folded=folding.fold(values),
+        values_t=chunks.transformed_values(),
+        transformed_mean_abs=chunks.transformed_mean_abs(),
+        folded=chunks.folded,
         base=base,
         output=output,
         rows=np.arange(n),
@@ -356,19 +415,16 @@ def _linear(ctx, est, X, folding, names_t, options: ShapOptions, notes) -> ShapR
     bg_rows = np.sort(rng.choice(n, size=k, replace=False)) if k < n else np.arange(n)
     background = dense_rows(X, bg_rows)
     explainer = shap.LinearExplainer(est, background)
-    values, base, cands = [], [], []
     known = known_outputs(ctx)
+    chunks = _ExactChunks(ctx, n, folding, ctx.weights)
+    parts = []
     for sl in row_chunks(n, _chunk_rows(n, 1)):
         chunk = dense_rows(X, sl)
         v = as_3d(explainer.shap_values(chunk))
-        values.append(v)
-        base.append(np.broadcast_to(np.atleast_1d(np.asarray(explainer.expected_value, dtype=float)), (len(v), v.shape[2])))
-        cands.append(candidate_outputs(est, chunk, ctx.task, skip=tuple(known)))
-    values, base = np.concatenate(values), np.concatenate(base)
-    candidates = {k: np.concatenate([c[k] for c in cands]) for k in cands[0]}
-    candidates.update(known)
+        b = np.broadcast_to(np.atleast_1d(np.asarray(explainer.expected_value, dtype=float)), (len(v), v.shape[2]))
+        parts.append(chunks.add((v, b, candidate_outputs(est, chunk, ctx.task, skip=tuple(known)))))
     return _exact_run(
-        ctx, values, base, candidates, folding, names_t, route="linear", method="LinearExplainer",
+        ctx, chunks, parts, known, folding, names_t, route="linear", method="LinearExplainer",
         background=f"the mean of {k:,} randomly chosen audited rows (seeded); features treated as independent",
         n_jobs=1, notes=notes,
     )

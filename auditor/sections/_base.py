@@ -57,6 +57,13 @@ class Section:
         under the Dask engine; any other runs there on the engine's stated sample
         of rows, held in memory (recorded in the result's warnings). A section
         whose route depends on the audit overrides :meth:`runs_distributed`.
+    reads_model_inputs : bool or None, default=None
+        Whether ``compute`` reads the model's inputs on the audited rows
+        (``ctx.X_model``, ``ctx.transformed``). On large data the audit releases
+        them once no section left to run reads them (a million rows x 66
+        one-hot columns is half a gigabyte); ``None`` (a section of your own
+        that does not say) counts as reading them. A section that reads them
+        after all gets them recomputed, the same values.
     failure_status : Status, optional
         The finding recorded when ``compute`` raises: default INCONCLUSIVE for a
         section with findings (its checks could not be made), WARN otherwise.
@@ -91,6 +98,7 @@ class Section:
     template: ClassVar[str | None] = None
     failure_status: ClassVar[Status | None] = None
     distributed: ClassVar[bool] = False
+    reads_model_inputs: ClassVar[bool | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

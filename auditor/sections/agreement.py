@@ -40,6 +40,7 @@ class AgreementSection(Section):
     """
 
     name = "agreement"
+    reads_model_inputs = False
     title = "Do the explanations agree?"
     topic = "whether the explanation methods agree"
     result_type = AgreementResult

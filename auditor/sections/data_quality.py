@@ -64,6 +64,7 @@ class DataQualitySection(Section):
     # every statistic reads one column at a time, the rows' hashes or where values
     # are missing: under the Dask engine, all of it over every row (see _Columns)
     distributed = True
+    reads_model_inputs = False
     title = "Data quality and representation"
     topic = "data quality and representation"
     result_type = DataQualityResult

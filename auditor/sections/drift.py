@@ -89,6 +89,7 @@ class DriftSection(Section):
     # per column, over every row (one column pulled at a time under the Dask
     # engine); the domain classifier pulls only the rows it draws
     distributed = True
+    reads_model_inputs = False
     title = "Drift against the reference data"
     topic = "drift against the reference data"
     result_type = DriftResult

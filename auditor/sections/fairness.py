@@ -81,6 +81,7 @@ class FairnessSection(Section):
     """
 
     name = "fairness"
+    reads_model_inputs = False
     title = "Fairness across groups"
     result_type = FairnessResult
     # reads the outcomes and the features only through ctx.row_hash,
@@ -219,8 +220,7 @@ class FairnessSection(Section):
                 else "no model: attributions need the fitted model"
             )
             return [], reason
-        values = np.abs(sv.values).mean(axis=2)  # (rows, features): mean over outputs
-        signed = sv.values[:, :, 0] if sv.values.shape[2] == 1 else None
+        single = sv.values.shape[2] == 1
         out = []
         for grouping in (g for g in groupings if not g.is_intersection):
             codes = grouping.codes[sv.rows]
@@ -230,9 +230,14 @@ class FairnessSection(Section):
                 if not mask.any():
                     continue
                 counts[gi] = int(mask.sum())
-                abs_means[gi] = values[mask].mean(axis=0)
-                if signed is not None:
-                    signed_means[gi] = signed[mask].mean(axis=0)
+                # one group's rows at a time, |SHAP| taken in place: no |SHAP| of
+                # every row beside the values (half a gigabyte at a million rows)
+                rows = sv.values[mask]
+                if single:
+                    signed_means[gi] = rows[:, :, 0].mean(axis=0)
+                np.abs(rows, out=rows)
+                abs_means[gi] = rows.mean(axis=2).mean(axis=0)  # mean over outputs, then rows
+                del rows
             out.append(self._shap_group_result(grouping, counts, abs_means, signed_means, sv.feature_names,
                                                sv.output_names, len(sv.rows)))
         return out, None

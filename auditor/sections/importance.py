@@ -41,6 +41,7 @@ class ImportanceSection(Section):
     """
 
     name = "importance"
+    reads_model_inputs = True
     title = "Feature importance"
     result_type = ImportanceResult
     requires_model = True

@@ -41,6 +41,7 @@ class LimeSection(Section):
     """
 
     name = "lime"
+    reads_model_inputs = False
     title = "LIME explanations of single rows"
     topic = "LIME explanations of single rows"
     result_type = LimeResult

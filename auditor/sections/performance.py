@@ -77,6 +77,7 @@ class PerformanceSection(Section):
     """
 
     name = "performance"
+    reads_model_inputs = False
     title = "Model performance"
     result_type = PerformanceResult
     # reads the outcomes only: every row under the Dask engine

@@ -33,6 +33,7 @@ from auditor.explain import (
     row_label,
     sample_run,
 )
+from auditor.explain._shap import SUM_BLOCK_ROWS
 from auditor.policy import shap_findings
 from auditor.results import (
     Estimate,
@@ -118,6 +119,7 @@ class ShapSection(Section):
     """
 
     name = "shap"
+    reads_model_inputs = True
     title = "SHAP explanations"
     topic = "SHAP explanations"
     result_type = ShapResult
@@ -272,8 +274,10 @@ class ShapSection(Section):
         features = [features[g] for g in order]
 
         transformed = ()
-        if sv.transformed_values is not None:
-            if aggregates is None:
+        if sv.transformed_mean_abs is not None or sv.transformed_values is not None:
+            if aggregates is None and sv.transformed_mean_abs is not None:
+                mt = sv.transformed_mean_abs  # summed in blocks as the explainer's chunks were folded
+            elif aggregates is None:
                 T = sv.transformed_values
                 if n > EXACT_BOOTSTRAP_ROWS:
                     mt = _blocked_sum(lambda sl: np.einsum("n,npd->pd", w[sl], np.abs(T[sl])), n) / w.sum()
@@ -479,7 +483,7 @@ def _save_values(run: ShapRun, path) -> tuple[str, str]:
 
 
 #: Rows per block of the large-data sums (a block's temporaries stay a few MB).
-_BLOCK_ROWS = 65_536
+_BLOCK_ROWS = SUM_BLOCK_ROWS
 
 
 def _blocked_sum(term, n: int) -> np.ndarray:

@@ -23,6 +23,20 @@ def test_results_are_in_order_and_equal_serial(n_jobs):
     assert {pid for _, pid in serial} == {os.getpid()}
 
 
+@pytest.mark.parametrize("n_jobs", [1, 2])
+def test_consume_takes_each_result_in_order_as_it_arrives(n_jobs):
+    chunks = _chunks()
+    seen = []
+
+    def consume(part):
+        seen.append(part[0])
+        return len(seen)
+
+    kept = run_chunks(square_sum, (c for c in chunks), n_jobs, 0.5, consume=consume)
+    assert kept == list(range(1, len(chunks) + 1))
+    assert seen == [float(np.square(c).sum()) + 0.5 for c in chunks]
+
+
 def test_a_failing_chunk_raises_its_error():
     with pytest.raises(ValueError, match="chunk 3 is bad"):
         run_chunks(fail_on_three, range(8), 2)

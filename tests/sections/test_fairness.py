@@ -207,6 +207,43 @@ def test_shap_by_group_reuses_the_stored_values(binary_data, binary_pipeline, mo
     assert result.fairness.shap_note is None
 
 
+
+@pytest.mark.parametrize("n_outputs", [1, 3])
+def test_shap_by_group_is_each_groups_mean_and_leaves_the_stored_values_alone(binary_data, binary_pipeline,
+                                                                              monkeypatch, n_outputs):
+    """Group by group, |SHAP| taken in place on the group's own copy: the means
+    of |SHAP| over every row's outputs, bit for bit, and the stored values untouched."""
+    X, y = binary_data
+    rng = np.random.default_rng(3)
+    rows = np.arange(len(X))
+    values = rng.normal(size=(len(rows), 2, n_outputs))
+    before = values.copy()
+    sv = ShapValues(values=values, base_values=np.zeros((len(rows), n_outputs)), feature_names=("num_0", "colour"),
+                    rows=rows, output_names=tuple(str(d) for d in range(n_outputs)), output_space="log-odds",
+                    method="hand-made")
+    from auditor import context
+
+    original = context.AuditContext.__init__
+
+    def with_shap(self, *a, **k):
+        original(self, *a, **k)
+        self.memo(SHAP_VALUES, lambda: sv)
+
+    monkeypatch.setattr(context.AuditContext, "__init__", with_shap)
+    result = Auditor(binary_pipeline, X, y, sensitive_features=["group"], sections=["fairness"], n_bootstrap=10).run()
+    (s,) = result.fairness.shap_by_group
+    assert np.array_equal(sv.values, before)
+    group = X["group"].to_numpy()
+    for label in ("minority", "majority"):
+        m = group == label
+        expected = np.abs(before).mean(axis=2)[m].mean(axis=0)
+        assert [s.mean_abs[label][f] for f in ("num_0", "colour")] == [float(v) for v in expected]
+        if n_outputs == 1:
+            assert [s.mean_signed[label][f] for f in ("num_0", "colour")] == [float(v) for v in before[m, :, 0].mean(axis=0)]
+        else:
+            assert s.mean_signed == {}
+
+
 def test_without_shap_the_report_says_why(binary_data, binary_pipeline):
     X, y = binary_data
     result = Auditor(binary_pipeline, X, y, sensitive_features=["group"], sections=["fairness"], n_bootstrap=10).run()

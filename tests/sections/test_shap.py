@@ -260,3 +260,56 @@ def test_above_the_bootstrap_row_limit_mean_abs_shap_intervals_are_normal_and_ag
         assert fn.feature == fb.feature and en.value == eb.value
         width = eb.ci_high - eb.ci_low
         assert abs(en.ci_low - eb.ci_low) < 0.1 * width and abs(en.ci_high - eb.ci_high) < 0.1 * width
+
+
+def test_above_one_block_no_per_row_transformed_values_are_kept_and_every_number_is_the_same(monkeypatch):
+    """An exact explainer over more rows than one sum block keeps no per-row
+    matrix over the transformed columns (half a gigabyte at a million rows); the
+    transformed table is the blocked weighted mean |SHAP| the section used to
+    compute from that matrix, bit for bit, whatever the chunks' boundaries."""
+    import auditor.explain._shap as shap_module
+
+    X, y = frame()
+    model = hgb_pipeline()
+    kw = dict(n_jobs=1, sample_weight=np.random.default_rng(1).uniform(0.5, 2.0, size=len(X)))
+    whole, ctx_whole = _run(model, X, y, **kw)
+    full = ctx_whole.memo(SHAP_VALUES, lambda: None)
+    assert full.transformed_values is not None and full.transformed_values.shape[0] == len(X)
+
+    block = 64
+    monkeypatch.setattr(shap_module, "SUM_BLOCK_ROWS", block)
+    monkeypatch.setattr(shap_module, "_chunk_rows", lambda n, n_jobs: 100)  # chunks straddle the blocks
+    blocked, ctx = _run(model, X, y, **kw)
+    sv = ctx.memo(SHAP_VALUES, lambda: None)
+    assert sv.transformed_values is None
+    assert sv.transformed_feature_names == full.transformed_feature_names
+    assert np.array_equal(sv.values, full.values) and np.array_equal(sv.base_values, full.base_values)
+
+    # what the section computed from the per-row matrix above one block
+    T, w = full.transformed_values, ctx.weights
+    sums = [np.einsum("n,npd->pd", w[i:i + block], np.abs(T[i:i + block])) for i in range(0, len(X), block)]
+    expected = sums[0]
+    for s in sums[1:]:
+        expected = expected + s
+    expected = expected / w.sum()
+    assert np.array_equal(sv.transformed_mean_abs, expected)
+    assert [t.mean_abs for t in blocked.transformed] == [tuple(float(v) for v in row) for row in expected]
+    assert [(t.name, t.parent) for t in blocked.transformed] == [(t.name, t.parent) for t in whole.transformed]
+    # below one block the mean is the one computed over the whole matrix at once
+    assert np.array_equal(full.transformed_mean_abs, np.einsum("n,npd->pd", w, np.abs(T)) / w.sum())
+    assert [t.mean_abs for t in whole.transformed] == [tuple(float(v) for v in row) for row in full.transformed_mean_abs]
+
+
+def test_the_linear_route_sums_its_chunks_in_blocks_too(monkeypatch):
+    import auditor.explain._shap as shap_module
+
+    X, y = frame()
+    model = logistic_pipeline()
+    _, ctx_whole = _run(model, X, y)
+    full = ctx_whole.memo(SHAP_VALUES, lambda: None)
+    monkeypatch.setattr(shap_module, "SUM_BLOCK_ROWS", 256)
+    monkeypatch.setattr(shap_module, "_chunk_rows", lambda n, n_jobs: 100)
+    _, ctx = _run(model, X, y)
+    sv = ctx.memo(SHAP_VALUES, lambda: None)
+    assert sv.transformed_values is None and sv.transformed_mean_abs.shape == full.transformed_values.shape[1:]
+    assert np.array_equal(sv.values, full.values) and np.array_equal(sv.base_values, full.base_values)
