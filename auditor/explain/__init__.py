@@ -11,7 +11,7 @@ from auditor.explain._lime import explain_rows, make_lime
 from auditor.explain._parallel import resolve_n_jobs
 from auditor.explain._routing import route_for
 from auditor.explain._rows import SelectedRow, automatic_rows, named_rows, row_label
-from auditor.explain._shap import ShapOptions, ShapRun, compute_shap
+from auditor.explain._shap import SUM_BLOCK_ROWS, ShapOptions, ShapRun, compute_shap
 from auditor.explain._shap_dist import ShapAggregates, distributed_tree_shap, sample_run
 from auditor.explain._support import require_scores
 from auditor.explain._values import is_numeric, raw_column, raw_value
@@ -19,6 +19,7 @@ from auditor.explain.tables import importance_table, lime_table, shap_table
 
 __all__ = [
     "RawCodec",
+    "SUM_BLOCK_ROWS",
     "Folding",
     "folding_from_lineage",
     "global_agreement",

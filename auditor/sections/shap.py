@@ -19,6 +19,7 @@ from auditor.bootstrap import bootstrap, normal_mean_intervals, normal_mean_inte
 from auditor.cells import EXACT_BOOTSTRAP_ROWS
 from auditor.context import AuditContext
 from auditor.explain import (
+    SUM_BLOCK_ROWS,
     ShapAggregates,
     ShapOptions,
     ShapRun,
@@ -33,7 +34,6 @@ from auditor.explain import (
     row_label,
     sample_run,
 )
-from auditor.explain._shap import SUM_BLOCK_ROWS
 from auditor.policy import shap_findings
 from auditor.results import (
     Estimate,
