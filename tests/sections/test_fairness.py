@@ -189,16 +189,7 @@ def test_shap_by_group_reuses_the_stored_values(binary_data, binary_pipeline, mo
     values[:, 1, 0] = -1.0
     sv = ShapValues(values=values, base_values=np.zeros((len(rows), 1)), feature_names=("num_0", "colour"), rows=rows,
                     output_names=("1",), output_space="log-odds", method="hand-made")
-    from auditor import context
-
-    original = context.AuditContext.__init__
-
-    def with_shap(self, *a, **k):
-        original(self, *a, **k)
-        self.memo(SHAP_VALUES, lambda: sv)
-
-    monkeypatch.setattr(context.AuditContext, "__init__", with_shap)
-    result = Auditor(binary_pipeline, X, y, sensitive_features=["group"], sections=["fairness"], n_bootstrap=10).run()
+    result = _fairness_with_shap(monkeypatch, sv, binary_pipeline, X, y)
     (s,) = result.fairness.shap_by_group
     assert s.mean_abs["minority"]["num_0"] == 2.0 and s.mean_abs["majority"]["num_0"] == 0.5
     assert s.mean_signed["majority"]["colour"] == -1.0
@@ -221,16 +212,7 @@ def test_shap_by_group_is_each_groups_mean_and_leaves_the_stored_values_alone(bi
     sv = ShapValues(values=values, base_values=np.zeros((len(rows), n_outputs)), feature_names=("num_0", "colour"),
                     rows=rows, output_names=tuple(str(d) for d in range(n_outputs)), output_space="log-odds",
                     method="hand-made")
-    from auditor import context
-
-    original = context.AuditContext.__init__
-
-    def with_shap(self, *a, **k):
-        original(self, *a, **k)
-        self.memo(SHAP_VALUES, lambda: sv)
-
-    monkeypatch.setattr(context.AuditContext, "__init__", with_shap)
-    result = Auditor(binary_pipeline, X, y, sensitive_features=["group"], sections=["fairness"], n_bootstrap=10).run()
+    result = _fairness_with_shap(monkeypatch, sv, binary_pipeline, X, y)
     (s,) = result.fairness.shap_by_group
     assert np.array_equal(sv.values, before)
     group = X["group"].to_numpy()
@@ -361,3 +343,17 @@ def test_count_level_bootstrap_matches_the_row_bootstrap(binary_data, binary_pip
         for ca, cb in zip(fa.comparisons, fb.comparisons):
             assert ca.ratio.value == cb.ratio.value and ca.p_value == cb.p_value
             assert ca.ratio.ci_low == pytest.approx(cb.ratio.ci_low, rel=0.05)
+
+
+def _fairness_with_shap(monkeypatch, sv, model, X, y):
+    """The fairness section of an audit whose context already holds the SHAP values ``sv``."""
+    from auditor import context
+
+    original = context.AuditContext.__init__
+
+    def with_shap(self, *a, **k):
+        original(self, *a, **k)
+        self.memo(SHAP_VALUES, lambda: sv)
+
+    monkeypatch.setattr(context.AuditContext, "__init__", with_shap)
+    return Auditor(model, X, y, sensitive_features=["group"], sections=["fairness"], n_bootstrap=10).run()
