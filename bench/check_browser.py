@@ -1,8 +1,15 @@
-"""The report as a browser shows it: headless Chromium loads every figure.
+"""The report as a browser shows it, in headless Chromium: every figure loads, and
+at 400 px the page never scrolls sideways.
 
-The report itself has no script. A test-only copy gets a probe that, after the
-page loads, writes how many images there are and how many failed to decode;
-Chromium's --dump-dom returns it. Skipped where Chromium is not installed.
+    python bench/check_browser.py
+
+Chromium is a system program the README's commands do not install, so this is a
+check for a machine that has it (``.ci/run`` installs it where it can and runs
+this script), not part of the test suite; the suite checks in Python that every
+figure decodes (tests/render/test_document.py). The report itself has no script:
+a copy gets a probe that writes what it measured into the page, and Chromium's
+--dump-dom returns it. Exits 0 when every check passes, 1 when one fails, and 0
+with a message when no working Chromium is found.
 """
 
 from __future__ import annotations
@@ -10,11 +17,16 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
-import pytest
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-from auditor import Auditor
-from auditor.render import render_html
+from auditor import Auditor, LimeSection, ShapSection  # noqa: E402
+from auditor.render import render_html  # noqa: E402
+from tests.explain.models import frame, hgb_pipeline  # noqa: E402
 
 
 def _working_chromium() -> str | None:
@@ -36,7 +48,6 @@ def _working_chromium() -> str | None:
 
 
 CHROMIUM = _working_chromium()
-pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed (optional: apt-get install chromium)")
 
 PROBE = (
     '<script>window.addEventListener("load",function(){var i=Array.from(document.images);'
@@ -45,7 +56,8 @@ PROBE = (
 )
 
 
-def _images(html: str, tmp_path) -> tuple[int, int]:
+def _images(html: str, tmp_path: Path) -> tuple[int, int]:
+    tmp_path.mkdir(parents=True, exist_ok=True)
     page = tmp_path / "page.html"
     page.write_text(html.replace("</body>", PROBE + "</body>"), encoding="utf-8")
     proc = subprocess.run(
@@ -59,18 +71,13 @@ def _images(html: str, tmp_path) -> tuple[int, int]:
     return int(found.group(1)), int(found.group(2))
 
 
-def test_every_figure_loads_in_chromium(binary_data, binary_pipeline, tmp_path):
-    X, y = binary_data
-    result = Auditor(binary_pipeline, X, y, sensitive_features=["group"], n_bootstrap=30).run()
-    html = render_html(result)
-    total, broken = _images(html, tmp_path)
-    assert total == html.count("<img ") and total >= 3
-    assert broken == 0
-
-
-def test_the_probe_sees_a_broken_image(tmp_path):
-    total, broken = _images('<html><body><img src="data:image/png;base64,AAAA" alt="x"></body></html>', tmp_path)
-    assert (total, broken) == (1, 1)
+def every_figure_loads(html: str, tmp_path: Path) -> None:
+    # the probe must see a broken image, or its "0 broken" below means nothing
+    total, broken = _images('<html><body><img src="data:image/png;base64,AAAA" alt="x"></body></html>', tmp_path / "probe")
+    assert (total, broken) == (1, 1), "the probe does not see a broken image"
+    total, broken = _images(html, tmp_path / "report")
+    assert total == html.count("<img ") and total >= 3, f"{total} images loaded of {html.count('<img ')}"
+    assert broken == 0, f"{broken} of {total} figures failed to decode"
 
 
 # the report runs in a 400 px frame (Chromium's windows are at least 500 px wide)
@@ -86,18 +93,10 @@ WIDTH_PROBE = (
 )
 
 
-def test_a_narrow_screen_scrolls_wide_tables_inside_their_box(tmp_path):
+def narrow_screen_scrolls_wide_tables_inside_their_box(html: str, tmp_path: Path) -> None:
     """At 400 px, the page itself never scrolls sideways: every wide table scrolls
     inside its own box (an element may stick out only inside such a box)."""
-    from auditor import LimeSection, ShapSection
-    from tests.explain.models import frame, hgb_pipeline
-
-    X, y = frame(300)
-    model = hgb_pipeline(300)  # cached and shared: never refit
-    result = Auditor(model, X, y, sensitive_features=["group"], pos_label="yes", n_bootstrap=20, n_jobs=1,
-                     sections=["performance", "fairness", "importance", ShapSection(n_bootstrap=10),
-                               LimeSection(max_auto_rows=2, num_samples=200), "agreement"]).run()
-    (tmp_path / "report.html").write_text(render_html(result).replace("</body>", WIDTH_PROBE + "</body>"), encoding="utf-8")
+    (tmp_path / "report.html").write_text(html.replace("</body>", WIDTH_PROBE + "</body>"), encoding="utf-8")
     page = tmp_path / "narrow.html"
     page.write_text('<html><body><iframe src="report.html" width="400" height="3000" style="border:0"></iframe></body></html>')
     proc = subprocess.run(
@@ -111,3 +110,28 @@ def test_a_narrow_screen_scrolls_wide_tables_inside_their_box(tmp_path):
     assert found, proc.stderr[-2000:]
     scroll, width, _ = int(found.group(1)), int(found.group(2)), found.group(3)
     assert scroll <= width, f"the page is {scroll} px wide at a {width} px window: {found.group(3)}"
+
+
+def main() -> int:
+    if CHROMIUM is None:
+        print("check_browser: no working headless Chromium (apt-get install chromium); nothing checked")
+        return 0
+    X, y = frame(300)
+    result = Auditor(hgb_pipeline(300), X, y, sensitive_features=["group"], pos_label="yes", n_bootstrap=20, n_jobs=1,
+                     sections=["performance", "fairness", "importance", ShapSection(n_bootstrap=10),
+                               LimeSection(max_auto_rows=2, num_samples=200), "agreement"]).run(progress=False)
+    html = render_html(result)
+    failed = 0
+    for check in (every_figure_loads, narrow_screen_scrolls_wide_tables_inside_their_box):
+        with tempfile.TemporaryDirectory() as tmp:
+            try:
+                check(html, Path(tmp))
+                print(f"check_browser: {check.__name__}: ok")
+            except AssertionError as exc:
+                failed += 1
+                print(f"check_browser: {check.__name__}: FAILED {exc}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
